@@ -1,0 +1,328 @@
+//! The mock's control plane under `/_mock` (DESIGN §2.7): stable JSON that tests drive.
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::clock::rfc3339;
+use crate::config::RateLimit;
+use crate::error::{ApiError, ApiResult};
+use crate::faults::FaultSpec;
+use crate::oauth::issue::{self, Grant};
+use crate::seed::{self, SeedParams};
+use crate::state::{AppState, OAuthClient, User, World};
+use crate::validate;
+
+/// Client id reported for requests made through `/_mock/act-as`.
+pub const ACT_AS_CLIENT: &str = "mock-act-as";
+
+/// Routes of the control plane.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/_mock/reset", post(reset))
+        .route("/_mock/users", get(list_users).post(create_user))
+        .route("/_mock/clients", post(create_client))
+        .route("/_mock/consents", post(create_consent))
+        .route("/_mock/tokens", post(create_token))
+        .route("/_mock/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route("/_mock/faults/{id}", delete(remove_fault))
+        .route("/_mock/clock", get(get_clock).post(advance_clock))
+        .route("/_mock/requests", get(list_requests).delete(clear_requests))
+}
+
+/// A user as the control plane shows it: with the password, so tests can sign in.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MockUser {
+    /// User id.
+    pub id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Sign-in password.
+    pub password: String,
+}
+
+/// Every user, in id order.
+pub fn mock_users(world: &World) -> Vec<MockUser> {
+    world.users.values().map(mock_user).collect()
+}
+
+fn mock_user(u: &User) -> MockUser {
+    MockUser {
+        id: u.id.clone(),
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        password: u.password.clone(),
+    }
+}
+
+/// Parses a JSON body into `T`, turning serde's complaint into 400 naming the field.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    let map = validate::object(body)?;
+    serde_json::from_value(Value::Object(map)).map_err(|e| {
+        let msg = e.to_string();
+        let target = msg
+            .split('`')
+            .nth(1)
+            .map(str::to_string)
+            .unwrap_or_else(|| "body".to_string());
+        ApiError::validation(target, msg)
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResetBody {
+    seed: Option<u64>,
+    users: Option<usize>,
+    contacts_per_user: Option<usize>,
+    friends_per_user: Option<usize>,
+    activities_per_user: Option<usize>,
+    rate_limit: Option<RateLimit>,
+}
+
+async fn reset(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
+    let b: ResetBody = if body.is_empty() { parse(b"{}")? } else { parse(&body)? };
+    let users = b.users.unwrap_or(3);
+    if users > 1000 {
+        return Err(ApiError::validation("users", "'users' must be at most 1000"));
+    }
+    let contacts = b.contacts_per_user.unwrap_or(50);
+    if contacts > 1_000_000 {
+        return Err(ApiError::validation("contactsPerUser", "'contactsPerUser' must be at most 1000000"));
+    }
+    if users.saturating_mul(contacts) > 2_000_000 {
+        return Err(ApiError::validation("contactsPerUser", "users × contactsPerUser must be at most 2000000"));
+    }
+    let friends = b.friends_per_user.unwrap_or(0);
+    let activities = b.activities_per_user.unwrap_or(0);
+    if friends > 1000 || activities > 10_000 {
+        let target = if friends > 1000 { "friendsPerUser" } else { "activitiesPerUser" };
+        return Err(ApiError::validation(target, "too large"));
+    }
+    let rate_limit = b.rate_limit.unwrap_or_default();
+    if rate_limit.limit == 0 || rate_limit.window_seconds == 0 {
+        return Err(ApiError::validation("rateLimit", "'rateLimit' needs a positive limit and windowSeconds"));
+    }
+    let params = SeedParams {
+        seed: b.seed.unwrap_or(1),
+        users,
+        contacts_per_user: contacts,
+        friends_per_user: friends,
+        activities_per_user: activities,
+        rate_limit,
+    };
+    let mut world = app.world.lock();
+    seed::reset(&mut world, &params);
+    Ok(axum::Json(json!({ "users": mock_users(&world) })))
+}
+
+async fn list_users(State(app): State<AppState>) -> axum::Json<Value> {
+    axum::Json(json!({ "users": mock_users(&app.world.lock()) }))
+}
+
+async fn create_user(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
+    let map = validate::object(&body)?;
+    let field = |k: &str| map.get(k).cloned().unwrap_or(Value::Null);
+    let display_name = validate::text(&field("displayName"), "displayName", 100)?;
+    let email = validate::email(&field("email"), "email")?;
+    let password = validate::string(&field("password"), "password", 1, 256)?;
+    let mut world = app.world.lock();
+    if world.user_by_email(&email).is_some() {
+        return Err(ApiError::conflict("conflict", "a user with this email already exists").target("email"));
+    }
+    let now = world.now();
+    let id = world.new_id("u");
+    let (given, family) = match display_name.split_once(' ') {
+        Some((g, f)) => (g.to_string(), f.to_string()),
+        None => (display_name.clone(), String::new()),
+    };
+    let user = User {
+        id: id.clone(),
+        email,
+        password,
+        display_name,
+        given_name: given,
+        family_name: family,
+        photo: None,
+        locale: "en-US".into(),
+        presence: "offline".into(),
+        status_message: String::new(),
+        status_updated: None,
+        updated: now,
+    };
+    let out = mock_user(&user);
+    world.users.insert(id.clone(), user);
+    world.contacts.entry(id).or_default();
+    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+}
+
+fn scopes_field(value: Option<&Value>, target: &str) -> ApiResult<BTreeSet<String>> {
+    let items = validate::array(value.unwrap_or(&Value::Null), target, 64)?;
+    let mut out = BTreeSet::new();
+    for (i, s) in items.iter().enumerate() {
+        let s = s
+            .as_str()
+            .ok_or_else(|| ApiError::validation(format!("{target}/{i}"), "a scope must be a string"))?;
+        if !crate::oauth::SCOPES.contains(&s) {
+            return Err(ApiError::validation(format!("{target}/{i}"), format!("unknown scope '{s}'")));
+        }
+        out.insert(s.to_string());
+    }
+    Ok(out)
+}
+
+async fn create_client(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
+    let map = validate::object(&body)?;
+    let name = validate::text(map.get("name").unwrap_or(&Value::Null), "name", 100)?;
+    let no_uris = json!([]);
+    let uris = validate::array(map.get("redirectUris").unwrap_or(&no_uris), "redirectUris", 20)?;
+    let mut redirect_uris = Vec::new();
+    for (i, u) in uris.iter().enumerate() {
+        let target = format!("redirectUris/{i}");
+        let s = validate::string(u, &target, 1, 2048)?;
+        match url::Url::parse(&s) {
+            Ok(parsed) if parsed.fragment().is_none() && !parsed.cannot_be_a_base() => redirect_uris.push(s),
+            _ => return Err(ApiError::validation(target, "a redirect URI must be an absolute URL without a fragment")),
+        }
+    }
+    let public = match map.get("public") {
+        None => false,
+        Some(v) => validate::boolean(v, "public")?,
+    };
+    let scopes = match map.get("scopes") {
+        None => crate::oauth::SCOPES.iter().map(|s| s.to_string()).collect(),
+        Some(v) => scopes_field(Some(v), "scopes")?,
+    };
+    let mut world = app.world.lock();
+    let id = world.new_id("app_");
+    let secret = (!public).then(|| world.new_secret("cs_"));
+    let client = OAuthClient {
+        id: id.clone(),
+        secret: secret.clone(),
+        name: name.clone(),
+        redirect_uris: redirect_uris.clone(),
+        scopes: scopes.clone(),
+    };
+    world.clients.insert(id.clone(), client);
+    let mut out = json!({
+        "clientId": id, "name": name, "redirectUris": redirect_uris, "public": public, "scopes": scopes,
+    });
+    if let Some(s) = secret {
+        out["clientSecret"] = json!(s);
+    }
+    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+}
+
+/// Reads `userId`, `clientId` and `scopes` and checks they exist and fit the client.
+fn grant_target(world: &World, map: &serde_json::Map<String, Value>) -> ApiResult<(String, String, BTreeSet<String>)> {
+    let user = validate::string(map.get("userId").unwrap_or(&Value::Null), "userId", 1, 100)?;
+    let client = validate::string(map.get("clientId").unwrap_or(&Value::Null), "clientId", 1, 100)?;
+    let scopes = scopes_field(map.get("scopes"), "scopes")?;
+    if !world.users.contains_key(&user) {
+        return Err(ApiError::not_found("the user").target("userId"));
+    }
+    let c = world
+        .clients
+        .get(&client)
+        .ok_or_else(|| ApiError::not_found("the client").target("clientId"))?;
+    if let Some(extra) = scopes.iter().find(|s| !c.scopes.contains(*s)) {
+        return Err(ApiError::validation("scopes", format!("the client may not ask for '{extra}'")));
+    }
+    Ok((user, client, scopes))
+}
+
+async fn create_consent(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<StatusCode> {
+    let map = validate::object(&body)?;
+    let mut world = app.world.lock();
+    let (user, client, scopes) = grant_target(&world, &map)?;
+    issue::record_consent(&mut world, &user, &client, &scopes);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn create_token(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
+    let map = validate::object(&body)?;
+    let expires_in = match map.get("expiresIn") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_i64()
+                .filter(|n| (1..=365 * 24 * 3600).contains(n))
+                .ok_or_else(|| ApiError::validation("expiresIn", "'expiresIn' must be 1 to 31536000 seconds"))?,
+        ),
+    };
+    let mut world = app.world.lock();
+    let (user, client, scopes) = grant_target(&world, &map)?;
+    issue::record_consent(&mut world, &user, &client, &scopes);
+    let family = issue::new_family(&mut world, Some(&user), &client, &scopes);
+    let now = world.now();
+    let body = issue::issue(
+        &app,
+        &mut world,
+        Grant { family: &family, scopes, nonce: None, auth_time: now, expires_in },
+    );
+    Ok(axum::Json(body))
+}
+
+async fn list_faults(State(app): State<AppState>) -> axum::Json<Value> {
+    axum::Json(json!({ "faults": app.world.lock().faults.list() }))
+}
+
+async fn add_fault(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
+    let spec: FaultSpec = parse(&body)?;
+    spec.validate()?;
+    let id = app.world.lock().faults.add(spec);
+    Ok((StatusCode::CREATED, axum::Json(json!({ "id": id }))).into_response())
+}
+
+async fn clear_faults(State(app): State<AppState>) -> StatusCode {
+    app.world.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn remove_fault(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    if app.world.lock().faults.remove(&id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("the fault"))
+    }
+}
+
+async fn get_clock(State(app): State<AppState>) -> axum::Json<Value> {
+    axum::Json(json!({ "now": rfc3339(app.world.lock().now()) }))
+}
+
+async fn advance_clock(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
+    let map = validate::object(&body)?;
+    let seconds = map
+        .get("advanceSeconds")
+        .and_then(Value::as_i64)
+        .filter(|s| (0..=10 * 365 * 24 * 3600).contains(s))
+        .ok_or_else(|| ApiError::validation("advanceSeconds", "'advanceSeconds' must be an integer from 0 to 315360000"))?;
+    let mut world = app.world.lock();
+    world.clock.advance(seconds);
+    Ok(axum::Json(json!({ "now": rfc3339(world.now()) })))
+}
+
+#[derive(Deserialize)]
+struct RequestFilter {
+    path: Option<String>,
+    method: Option<String>,
+}
+
+async fn list_requests(State(app): State<AppState>, Query(f): Query<RequestFilter>) -> axum::Json<Value> {
+    let entries = app.world.lock().journal.find(f.path.as_deref(), f.method.as_deref());
+    axum::Json(json!({ "requests": entries }))
+}
+
+async fn clear_requests(State(app): State<AppState>) -> StatusCode {
+    app.world.lock().journal.clear();
+    StatusCode::NO_CONTENT
+}

@@ -1,0 +1,371 @@
+//! The server's in-memory world: every user, app, grant, token and resource.
+//!
+//! One `World` sits behind one mutex. Handlers lock it, do their work without awaiting,
+//! and unlock: every request is atomic, which is what makes idempotency, single-use codes
+//! and refresh-token rotation exact.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::config::{MockConfig, RateLimit};
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::keys::Keys;
+use crate::odata::TokenSigner;
+use crate::spec::Spec;
+
+/// Everything shared by the handlers.
+pub struct App {
+    /// The mutable world.
+    pub world: parking_lot::Mutex<World>,
+    /// The id_token signing key and its JWK.
+    pub keys: Keys,
+    /// The OpenAPI document and the schemas derived from it.
+    pub spec: Spec,
+    /// Signs and verifies opaque tokens (skiptokens, delta tokens, CSRF tokens).
+    pub signer: TokenSigner,
+    /// The server's own base URL (`http://127.0.0.1:PORT`), the OIDC issuer.
+    pub base_url: String,
+}
+
+/// Shared handle to the application state.
+pub type AppState = Arc<App>;
+
+/// A person with an account.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Stable id, e.g. `u3f1c...`.
+    pub id: String,
+    /// Sign-in email (unique, compared case-insensitively).
+    pub email: String,
+    /// Sign-in password (the mock stores it plainly; the journal never shows it).
+    pub password: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Photo URL.
+    pub photo: Option<String>,
+    /// BCP 47 locale.
+    pub locale: String,
+    /// online, away, busy, invisible, offline.
+    pub presence: String,
+    /// Status message (≤ 280 chars).
+    pub status_message: String,
+    /// When the status last changed.
+    pub status_updated: Option<DateTime<Utc>>,
+    /// When the profile last changed.
+    pub updated: DateTime<Utc>,
+}
+
+/// A registered application (OAuth client).
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    /// Client id.
+    pub id: String,
+    /// Secret of a confidential client; `None` for a public one.
+    pub secret: Option<String>,
+    /// Name shown on the consent page and as an activity's generator.
+    pub name: String,
+    /// Exact redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// Scopes the app may ask for.
+    pub scopes: BTreeSet<String>,
+}
+
+/// A user's standing consent to an app.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    /// Scopes consented to.
+    pub scopes: BTreeSet<String>,
+    /// When consent was first given.
+    pub granted: DateTime<Utc>,
+}
+
+/// A grant family: everything issued from one authorization (a code exchange, a device
+/// authorization, a client-credentials call). Revoking it revokes every token it issued.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// The user (`None` for client credentials).
+    pub user_id: Option<String>,
+    /// The app.
+    pub client_id: String,
+    /// Scopes still granted (dropping a scope narrows every token of the family).
+    pub scopes: BTreeSet<String>,
+    /// Revoked families accept no token.
+    pub revoked: bool,
+}
+
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    /// Family it belongs to.
+    pub family: String,
+    /// Scopes it was issued with.
+    pub scopes: BTreeSet<String>,
+    /// Issue time.
+    pub issued: DateTime<Utc>,
+    /// Expiry.
+    pub expires: DateTime<Utc>,
+    /// Revoked on its own (RFC 7009).
+    pub revoked: bool,
+}
+
+/// An issued refresh token. Rotation retires it on use; using a retired one again
+/// revokes its family.
+#[derive(Debug, Clone)]
+pub struct RefreshToken {
+    /// Family it belongs to.
+    pub family: String,
+    /// Scopes it may refresh to.
+    pub scopes: BTreeSet<String>,
+    /// Expiry (90 days).
+    pub expires: DateTime<Utc>,
+    /// Already exchanged for a new one.
+    pub retired: bool,
+    /// Revoked on its own.
+    pub revoked: bool,
+    /// The id_token nonce is not carried across refreshes; the OIDC `auth_time` is.
+    pub auth_time: DateTime<Utc>,
+}
+
+/// An authorization code, single-use, bound to its client, redirect URI and PKCE challenge.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    /// The signed-in user.
+    pub user_id: String,
+    /// The app.
+    pub client_id: String,
+    /// The redirect URI it was issued for.
+    pub redirect_uri: String,
+    /// Scopes granted.
+    pub scopes: BTreeSet<String>,
+    /// PKCE S256 challenge, if any.
+    pub code_challenge: Option<String>,
+    /// OIDC nonce.
+    pub nonce: Option<String>,
+    /// Expiry (60 s).
+    pub expires: DateTime<Utc>,
+    /// When the user authenticated.
+    pub auth_time: DateTime<Utc>,
+    /// Set once redeemed: the family it created (revoked if the code is replayed).
+    pub redeemed_family: Option<String>,
+}
+
+/// A pending device authorization (RFC 8628).
+#[derive(Debug, Clone)]
+pub struct DeviceGrant {
+    /// The app.
+    pub client_id: String,
+    /// The code the user types.
+    pub user_code: String,
+    /// Scopes asked for.
+    pub scopes: BTreeSet<String>,
+    /// Expiry.
+    pub expires: DateTime<Utc>,
+    /// Minimum polling interval in seconds (grows on `slow_down`).
+    pub interval: i64,
+    /// Last poll, for `slow_down`.
+    pub last_poll: Option<DateTime<Utc>>,
+    /// `None` while pending; `Some(Ok(user))` approved; `Some(Err(()))` denied.
+    pub decision: Option<Result<String, ()>>,
+    /// Already exchanged for tokens.
+    pub redeemed: bool,
+}
+
+/// One change in a contact book's change log (for delta sync).
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Sequence number, growing per user.
+    pub seq: u64,
+    /// The contact that changed.
+    pub id: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// One user's contacts and their change log.
+#[derive(Debug, Default, Clone)]
+pub struct ContactBook {
+    /// Contacts by id, as their JSON representation (including `@odata.etag`).
+    pub items: BTreeMap<String, Arc<Value>>,
+    /// Change log, oldest first, pruned by retention.
+    pub log: VecDeque<Change>,
+    /// The last sequence number handed out.
+    pub seq: u64,
+    /// Every change with a sequence number ≤ this has been pruned from the log.
+    pub floor: u64,
+}
+
+/// A remembered response to an `Idempotency-Key`.
+#[derive(Debug, Clone)]
+pub struct IdempotentResponse {
+    /// Digest of the request (method, path, body) the key was first used with.
+    pub fingerprint: [u8; 32],
+    /// Status of the original response.
+    pub status: u16,
+    /// Headers worth replaying (Location, ETag, Content-Type).
+    pub headers: Vec<(String, String)>,
+    /// The original body.
+    pub body: axum::body::Bytes,
+    /// Expiry (24 h).
+    pub expires: DateTime<Utc>,
+}
+
+/// A browser session of the HTML pages (cookie → user).
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The signed-in user.
+    pub user_id: String,
+    /// When the user signed in.
+    pub auth_time: DateTime<Utc>,
+}
+
+/// Per-token rate-limit window.
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// Window start.
+    pub start: DateTime<Utc>,
+    /// Requests counted in it.
+    pub used: u64,
+}
+
+/// The whole mutable state.
+pub struct World {
+    /// Server clock.
+    pub clock: Clock,
+    /// Deterministic randomness (ids, secrets), seeded by `reset`.
+    pub rng: ChaCha8Rng,
+    /// Users by id.
+    pub users: BTreeMap<String, User>,
+    /// Apps by client id.
+    pub clients: BTreeMap<String, OAuthClient>,
+    /// Consents by (user id, client id).
+    pub consents: BTreeMap<(String, String), Consent>,
+    /// Grant families by id.
+    pub families: HashMap<String, Family>,
+    /// Access tokens by value.
+    pub access_tokens: HashMap<String, AccessToken>,
+    /// Refresh tokens by value.
+    pub refresh_tokens: HashMap<String, RefreshToken>,
+    /// Authorization codes by value.
+    pub codes: HashMap<String, AuthCode>,
+    /// Device authorizations by device code.
+    pub device_grants: HashMap<String, DeviceGrant>,
+    /// Browser sessions by cookie value.
+    pub sessions: HashMap<String, Session>,
+    /// Contact books by user id.
+    pub contacts: HashMap<String, ContactBook>,
+    /// Idempotency records by (caller, key).
+    pub idempotency: HashMap<String, IdempotentResponse>,
+    /// Idempotency keys whose first request is still running.
+    pub idempotency_in_flight: HashSet<String>,
+    /// Rate-limit windows by access token.
+    pub windows: HashMap<String, Window>,
+    /// Rate limit in force.
+    pub rate_limit: RateLimit,
+    /// Injected faults.
+    pub faults: Faults,
+    /// Request journal.
+    pub journal: Journal,
+    /// Monotonic counter for ETags.
+    pub version: u64,
+}
+
+impl World {
+    /// An empty world with the given seed.
+    pub fn new(config: &MockConfig) -> Self {
+        World {
+            clock: Clock::default(),
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            users: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            consents: BTreeMap::new(),
+            families: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            codes: HashMap::new(),
+            device_grants: HashMap::new(),
+            sessions: HashMap::new(),
+            contacts: HashMap::new(),
+            idempotency: HashMap::new(),
+            idempotency_in_flight: HashSet::new(),
+            windows: HashMap::new(),
+            rate_limit: config.rate_limit,
+            faults: Faults::default(),
+            journal: Journal::default(),
+            version: 0,
+        }
+    }
+
+    /// The server's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// A new id: `prefix` followed by 16 lowercase hex digits from the seeded generator.
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        format!("{prefix}{:016x}", self.rng.r#gen::<u64>())
+    }
+
+    /// A new unguessable secret (tokens, codes): 32 url-safe characters.
+    pub fn new_secret(&mut self, prefix: &str) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let tail: String = (0..32)
+            .map(|_| ALPHABET[self.rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        format!("{prefix}{tail}")
+    }
+
+    /// The next ETag version.
+    pub fn next_version(&mut self) -> u64 {
+        self.version += 1;
+        self.version
+    }
+
+    /// A user looked up by email (case-insensitive).
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        self.users
+            .values()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+    }
+
+    /// A user looked up by id or email (for `login_hint`).
+    pub fn user_by_hint(&self, hint: &str) -> Option<&User> {
+        self.users.get(hint).or_else(|| self.user_by_email(hint))
+    }
+}
+
+impl App {
+    /// Builds the state for a server at `base_url` and seeds it from `config`.
+    pub fn new(config: &MockConfig, base_url: String) -> Result<App, String> {
+        let mut world = World::new(config);
+        crate::seed::reset(
+            &mut world,
+            &crate::seed::SeedParams {
+                seed: config.seed,
+                users: config.users,
+                contacts_per_user: config.contacts_per_user,
+                friends_per_user: config.friends_per_user,
+                activities_per_user: config.activities_per_user,
+                rate_limit: config.rate_limit,
+            },
+        );
+        let key: [u8; 32] = rand::random();
+        Ok(App {
+            world: parking_lot::Mutex::new(world),
+            keys: Keys::load()?,
+            spec: Spec::load()?,
+            signer: TokenSigner::new(&key),
+            base_url,
+        })
+    }
+}
