@@ -92,8 +92,9 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(ActAs(user)) = parts.extensions.get::<ActAs>() {
             return Ok(Caller::acting_as(user.clone()));
         }
-        let token = bearer_token(&parts.headers)
-            .ok_or_else(|| ApiError::invalid_token("an access token is required (Authorization: Bearer ...)"))?;
+        let token = bearer_token(&parts.headers).ok_or_else(|| {
+            ApiError::invalid_token("an access token is required (Authorization: Bearer ...)")
+        })?;
         Caller::from_token(&app.world.lock(), &token)
     }
 }

@@ -56,7 +56,11 @@ impl ApiError {
 
     /// 404 `notFound`.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "notFound", format!("{what} was not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "notFound",
+            format!("{what} was not found"),
+        )
     }
 
     /// 401 `invalidToken` with the RFC 6750 challenge.

@@ -67,26 +67,43 @@ impl FaultSpec {
         if self.kind == FaultKind::Status {
             match self.status {
                 Some(s) if (400..=599).contains(&s) => {}
-                _ => return Err(ApiError::validation("status", "a status fault needs a status between 400 and 599")),
+                _ => {
+                    return Err(ApiError::validation(
+                        "status",
+                        "a status fault needs a status between 400 and 599",
+                    ));
+                }
             }
         }
         if self.kind == FaultKind::Delay && self.delay_ms.is_none() {
-            return Err(ApiError::validation("delayMs", "a delay fault needs delayMs"));
+            return Err(ApiError::validation(
+                "delayMs",
+                "a delay fault needs delayMs",
+            ));
         }
         if let Some(ms) = self.delay_ms
             && ms > 60_000
         {
-            return Err(ApiError::validation("delayMs", "delayMs must be at most 60000"));
+            return Err(ApiError::validation(
+                "delayMs",
+                "delayMs must be at most 60000",
+            ));
         }
         if let Some(p) = self.probability
             && !(0.0..=1.0).contains(&p)
         {
-            return Err(ApiError::validation("probability", "probability must be between 0 and 1"));
+            return Err(ApiError::validation(
+                "probability",
+                "probability must be between 0 and 1",
+            ));
         }
         if let Some(m) = &self.method
             && (m.is_empty() || !m.chars().all(|c| c.is_ascii_alphabetic()))
         {
-            return Err(ApiError::validation("method", "method must be an HTTP method name"));
+            return Err(ApiError::validation(
+                "method",
+                "method must be an HTTP method name",
+            ));
         }
         if let Some(p) = &self.path
             && !p.starts_with('/')
@@ -97,7 +114,10 @@ impl FaultSpec {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        let method_ok = self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
+        let method_ok = self
+            .method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let path_ok = match self.path.as_deref() {
             None => true,
             Some(p) => match p.strip_suffix('*') {
@@ -167,11 +187,6 @@ impl Faults {
     /// `closeSocket` faults are left for the live-events socket.
     pub fn take(&mut self, method: &str, path: &str) -> Option<FaultSpec> {
         self.take_where(method, path, |k| k != FaultKind::CloseSocket)
-    }
-
-    /// The `closeSocket` fault for a live-events connection, if any.
-    pub fn take_socket(&mut self, path: &str) -> Option<FaultSpec> {
-        self.take_where("GET", path, |k| k == FaultKind::CloseSocket)
     }
 
     fn take_where(

@@ -89,7 +89,14 @@ pub fn redact(pairs: &[(String, String)]) -> BTreeMap<String, String> {
         .iter()
         .map(|(k, v)| {
             let secret = SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k));
-            (k.clone(), if secret { REDACTED.to_string() } else { v.clone() })
+            (
+                k.clone(),
+                if secret {
+                    REDACTED.to_string()
+                } else {
+                    v.clone()
+                },
+            )
         })
         .collect()
 }

@@ -17,7 +17,7 @@ mod faults;
 mod journal;
 mod keys;
 mod oauth;
-mod odata;
+pub mod odata;
 mod pipeline;
 mod resources;
 mod routes;
@@ -32,4 +32,4 @@ pub use control::MockUser;
 pub use server::{MockServer, StartError};
 
 /// The OpenAPI document this server implements, as YAML text.
-pub const OPENAPI_YAML: &str = include_str!("/tmp/placeholder.yaml");
+pub const OPENAPI_YAML: &str = include_str!("../../spec/openapi.yaml");

@@ -53,7 +53,10 @@ fn main() {
         contacts_per_user: args.contacts_per_user,
         friends_per_user: args.friends_per_user,
         activities_per_user: args.activities_per_user,
-        rate_limit: RateLimit { limit: args.rate_limit, window_seconds: args.rate_window },
+        rate_limit: RateLimit {
+            limit: args.rate_limit,
+            window_seconds: args.rate_window,
+        },
         worker_threads: args.threads,
     };
     match MockServer::start(config) {

@@ -81,14 +81,23 @@ pub async fn handle(
                 "payloadTooLarge",
                 format!("the request body is larger than {MAX_BODY} bytes"),
             );
-            let response = finish(&app, axum::response::IntoResponse::into_response(error), &request_id, None).await;
+            let response = finish(
+                &app,
+                axum::response::IntoResponse::into_response(error),
+                &request_id,
+                None,
+            )
+            .await;
             return Ok(record(&app, entry, response));
         }
         Err(_) => return Err(Dropped),
     };
     if path == "/oauth/token" || path == "/oauth/device_authorization" {
         let form = query_pairs(std::str::from_utf8(&body).ok());
-        entry.grant_type = form.iter().find(|(k, _)| k == "grant_type").map(|(_, v)| v.clone());
+        entry.grant_type = form
+            .iter()
+            .find(|(k, _)| k == "grant_type")
+            .map(|(_, v)| v.clone());
         entry.client_id = form
             .iter()
             .find(|(k, _)| k == "client_id")
@@ -154,8 +163,17 @@ pub async fn handle(
     let mut idem_slot = None;
     if let (true, Some(key)) = (idempotent, &idempotency_key) {
         if key.is_empty() || key.len() > 255 {
-            let error = ApiError::validation("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters");
-            let response = finish(&app, axum::response::IntoResponse::into_response(error), &request_id, rate.as_ref()).await;
+            let error = ApiError::validation(
+                "Idempotency-Key",
+                "Idempotency-Key must be 1 to 255 characters",
+            );
+            let response = finish(
+                &app,
+                axum::response::IntoResponse::into_response(error),
+                &request_id,
+                rate.as_ref(),
+            )
+            .await;
             return Ok(record(&app, entry, response));
         }
         let scope = match (&entry.user_id, &entry.client_id, &bearer) {
@@ -180,7 +198,13 @@ pub async fn handle(
                 return Ok(record(&app, entry, response));
             }
             Lookup::Refused(error) => {
-                let response = finish(&app, axum::response::IntoResponse::into_response(error), &request_id, rate.as_ref()).await;
+                let response = finish(
+                    &app,
+                    axum::response::IntoResponse::into_response(error),
+                    &request_id,
+                    rate.as_ref(),
+                )
+                .await;
                 return Ok(record(&app, entry, response));
             }
             Lookup::Proceed => idem_slot = Some((slot, fingerprint)),
@@ -222,7 +246,10 @@ fn count_request(world: &mut World, token: &str) -> RateState {
     let window = world
         .windows
         .entry(token.to_string())
-        .or_insert(crate::state::Window { start: now, used: 0 });
+        .or_insert(crate::state::Window {
+            start: now,
+            used: 0,
+        });
     let length = chrono::Duration::seconds(limit.window_seconds as i64);
     if now >= window.start + length {
         window.start = now;
@@ -264,21 +291,31 @@ enum Lookup {
 
 fn idempotency_lookup(world: &mut World, slot: &str, fingerprint: [u8; 32]) -> Lookup {
     let now = world.now();
-    if world.idempotency.get(slot).is_some_and(|r| r.expires <= now) {
+    if world
+        .idempotency
+        .get(slot)
+        .is_some_and(|r| r.expires <= now)
+    {
         world.idempotency.remove(slot);
     }
     if let Some(record) = world.idempotency.get(slot) {
         if record.fingerprint != fingerprint {
-            return Lookup::Refused(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotencyKeyReused",
-                "this Idempotency-Key was used with a different request",
-            ).target("Idempotency-Key"));
+            return Lookup::Refused(
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotencyKeyReused",
+                    "this Idempotency-Key was used with a different request",
+                )
+                .target("Idempotency-Key"),
+            );
         }
         let mut response = Response::new(Body::from(record.body.clone()));
         *response.status_mut() = StatusCode::from_u16(record.status).unwrap_or(StatusCode::OK);
         for (name, value) in &record.headers {
-            if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::try_from(name.as_str()),
+                HeaderValue::from_str(value),
+            ) {
                 response.headers_mut().insert(n, v);
             }
         }
@@ -288,10 +325,13 @@ fn idempotency_lookup(world: &mut World, slot: &str, fingerprint: [u8; 32]) -> L
         return Lookup::Replay(response);
     }
     if !world.idempotency_in_flight.insert(slot.to_string()) {
-        return Lookup::Refused(ApiError::conflict(
-            "idempotencyKeyInUse",
-            "a request with this Idempotency-Key is still being processed",
-        ).target("Idempotency-Key"));
+        return Lookup::Refused(
+            ApiError::conflict(
+                "idempotencyKeyInUse",
+                "a request with this Idempotency-Key is still being processed",
+            )
+            .target("Idempotency-Key"),
+        );
     }
     Lookup::Proceed
 }
@@ -310,7 +350,11 @@ async fn idempotency_store(
         return response;
     }
     let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     let keep = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
     let headers = keep
         .iter()
@@ -354,7 +398,11 @@ async fn finish(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     let body = if parts.status.as_u16() >= 400 && is_json {
-        let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let bytes = body
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(mut v) if v.get("error").is_some_and(Value::is_object) => {
                 let date = rfc3339(app.world.lock().now());
@@ -374,7 +422,10 @@ async fn finish(
     }
     if let Some(rate) = rate {
         headers.insert("ratelimit-limit", HeaderValue::from(rate.limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(rate.remaining.unwrap_or(0)));
+        headers.insert(
+            "ratelimit-remaining",
+            HeaderValue::from(rate.remaining.unwrap_or(0)),
+        );
         headers.insert("ratelimit-reset", HeaderValue::from(rate.reset));
     }
     Response::from_parts(parts, body)
@@ -388,7 +439,10 @@ fn record(app: &AppState, mut entry: Entry, response: Response<Body>) -> Respons
 }
 
 fn injected_status(f: &FaultSpec) -> Response<Body> {
-    let status = f.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let status = f
+        .status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let code = match status.as_u16() {
         429 => "tooManyRequests",
         500 => "internalServerError",
@@ -397,7 +451,11 @@ fn injected_status(f: &FaultSpec) -> Response<Body> {
         504 => "gatewayTimeout",
         _ => "injectedFault",
     };
-    let mut error = ApiError::new(status, code, format!("injected fault: status {}", status.as_u16()));
+    let mut error = ApiError::new(
+        status,
+        code,
+        format!("injected fault: status {}", status.as_u16()),
+    );
     if let Some(s) = f.retry_after {
         error = error.header(header::RETRY_AFTER, s.to_string());
     }
@@ -408,8 +466,13 @@ fn injected_status(f: &FaultSpec) -> Response<Body> {
 fn malformed(response: Response<Body>) -> Response<Body> {
     let (mut parts, _) = response.into_parts();
     let garbage: &'static [u8] = b"{\"value\": [{\"id\": \"\x00\xff not json";
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(garbage.len()));
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(garbage.len()));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     Response::from_parts(parts, Body::from(garbage))
 }
 
@@ -417,10 +480,22 @@ fn malformed(response: Response<Body>) -> Response<Body> {
 /// connection), so the client sees a body cut short.
 async fn truncated(response: Response<Body>) -> Response<Body> {
     let (mut parts, body) = response.into_parts();
-    let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     let half = bytes.slice(0..bytes.len() / 2);
-    Response::from_parts(parts, Body::new(CutShort { half: Some(half), total: bytes.len() as u64 }))
+    Response::from_parts(
+        parts,
+        Body::new(CutShort {
+            half: Some(half),
+            total: bytes.len() as u64,
+        }),
+    )
 }
 
 /// A body that yields its bytes and then an error.
@@ -452,7 +527,9 @@ impl HttpBody for CutShort {
 pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 fn basic_user(headers: &axum::http::HeaderMap) -> Option<String> {
@@ -460,19 +537,33 @@ fn basic_user(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 fn header_str(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// Decoded `a=b&c=d` pairs.
 pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
+    raw.map(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .into_owned()
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn new_request_id() -> String {
     let v: u128 = rand::random();
     let h = format!("{v:032x}");
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -12,7 +12,10 @@ use crate::state::AppState;
 /// Every route of the server.
 pub fn router(app: AppState) -> Router {
     Router::new()
-        .route("/health", get(|| async { axum::Json(json!({ "status": "ok" })) }))
+        .route(
+            "/health",
+            get(|| async { axum::Json(json!({ "status": "ok" })) }),
+        )
         .route("/openapi.json", get(openapi))
         .merge(crate::oauth::routes())
         .merge(crate::resources::me::routes())
@@ -26,7 +29,10 @@ pub fn router(app: AppState) -> Router {
 }
 
 async fn openapi(axum::extract::State(app): axum::extract::State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], app.spec.json.clone())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app.spec.json.clone(),
+    )
 }
 
 async fn not_found() -> ApiError {
@@ -34,5 +40,9 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "methodNotAllowed", "this method is not allowed here")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methodNotAllowed",
+        "this method is not allowed here",
+    )
 }

@@ -20,30 +20,110 @@ pub struct SeedParams {
     pub users: usize,
     /// Contacts per user.
     pub contacts_per_user: usize,
-    /// Friends per user (social part).
+    /// Friends per user (social part; generated once that part lands).
+    #[allow(dead_code)]
     pub friends_per_user: usize,
-    /// Activities per user (feed part).
+    /// Activities per user (feed part; generated once that part lands).
+    #[allow(dead_code)]
     pub activities_per_user: usize,
     /// Rate limit in force after the reset.
     pub rate_limit: RateLimit,
 }
 
 const GIVEN: &[&str] = &[
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Tim",
-    "Radia", "Vint", "Hedy", "John", "Katherine", "Edsger", "Sophie", "Guido", "Anita", "Bjarne",
-    "Joan", "Niklaus", "Adele", "Donald", "Shafi", "Leslie", "Mary", "Whitfield", "Karen", "Brian",
-    "Zoë", "José", "Åsa", "Chloé", "Søren", "Noël", "Renée", "Jürgen", "Mei", "Aiko",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Tim",
+    "Radia",
+    "Vint",
+    "Hedy",
+    "John",
+    "Katherine",
+    "Edsger",
+    "Sophie",
+    "Guido",
+    "Anita",
+    "Bjarne",
+    "Joan",
+    "Niklaus",
+    "Adele",
+    "Donald",
+    "Shafi",
+    "Leslie",
+    "Mary",
+    "Whitfield",
+    "Karen",
+    "Brian",
+    "Zoë",
+    "José",
+    "Åsa",
+    "Chloé",
+    "Søren",
+    "Noël",
+    "Renée",
+    "Jürgen",
+    "Mei",
+    "Aiko",
 ];
 const FAMILY: &[&str] = &[
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson",
-    "Allen", "Berners-Lee", "Perlman", "Cerf", "Lamarr", "McCarthy", "Johnson", "Dijkstra",
-    "Wilson", "van Rossum", "Borg", "Stroustrup", "Clarke", "Wirth", "Goldberg", "Knuth",
-    "Goldwasser", "Lamport", "Keller", "Diffie", "Spärck Jones", "Kernighan", "O'Brien", "García",
-    "Öberg", "Dubois", "Kierkegaard", "Müller", "Nakamura", "Chen", "Okafor", "Novak",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Berners-Lee",
+    "Perlman",
+    "Cerf",
+    "Lamarr",
+    "McCarthy",
+    "Johnson",
+    "Dijkstra",
+    "Wilson",
+    "van Rossum",
+    "Borg",
+    "Stroustrup",
+    "Clarke",
+    "Wirth",
+    "Goldberg",
+    "Knuth",
+    "Goldwasser",
+    "Lamport",
+    "Keller",
+    "Diffie",
+    "Spärck Jones",
+    "Kernighan",
+    "O'Brien",
+    "García",
+    "Öberg",
+    "Dubois",
+    "Kierkegaard",
+    "Müller",
+    "Nakamura",
+    "Chen",
+    "Okafor",
+    "Novak",
 ];
 const DOMAINS: &[&str] = &["example.com", "example.org", "example.net", "mail.example"];
 const TAGS: &[&str] = &["family", "work", "school", "club", "neighbour", "vip"];
-const COMPANIES: &[&str] = &["Contoso", "Fabrikam", "Northwind", "Tailspin", "Litware", "Adatum"];
+const COMPANIES: &[&str] = &[
+    "Contoso",
+    "Fabrikam",
+    "Northwind",
+    "Tailspin",
+    "Litware",
+    "Adatum",
+];
 
 /// Replaces the world's data with freshly generated data.
 pub fn reset(world: &mut World, params: &SeedParams) {
@@ -61,7 +141,12 @@ pub fn reset(world: &mut World, params: &SeedParams) {
         let family = FAMILY[(i * 7 + 3) % FAMILY.len()];
         let id = world.new_id("u");
         let password = world.new_secret("pw-")[..15].to_string();
-        let email = format!("{}.{}{}@example.com", ascii_lower(given), ascii_lower(family), i + 1);
+        let email = format!(
+            "{}.{}{}@example.com",
+            ascii_lower(given),
+            ascii_lower(family),
+            i + 1
+        );
         world.users.insert(
             id.clone(),
             User {
@@ -101,10 +186,22 @@ pub fn reset(world: &mut World, params: &SeedParams) {
                 fields["organizations"] = json!([{ "name": COMPANIES[rng.gen_range(0..COMPANIES.len())], "title": "Engineer" }]);
             }
             if rng.gen_bool(0.3) {
-                fields["birthday"] = json!(format!("19{:02}-{:02}-{:02}", rng.gen_range(50..99), rng.gen_range(1..13), rng.gen_range(1..29)));
+                fields["birthday"] = json!(format!(
+                    "19{:02}-{:02}-{:02}",
+                    rng.gen_range(50..99),
+                    rng.gen_range(1..13),
+                    rng.gen_range(1..29)
+                ));
             }
             let version = world.next_version();
-            let meta = Meta { id: id.clone(), version, published, updated: published, is_friend: false, friend_id: None };
+            let meta = Meta {
+                id: id.clone(),
+                version,
+                published,
+                updated: published,
+                is_friend: false,
+                friend_id: None,
+            };
             if let Ok(value) = representation(&fields, &meta) {
                 book.items.insert(id, Arc::new(value));
             }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::odata::Schema;
 
-const YAML: &str = include_str!("/tmp/placeholder.yaml");
+const YAML: &str = include_str!("../../spec/openapi.yaml");
 
 /// The parsed document and what the server derives from it.
 pub struct Spec {

@@ -8,12 +8,21 @@ use crate::error::{ApiError, ApiResult};
 /// A JSON object body, or 400 naming the body.
 pub fn object(body: &[u8]) -> ApiResult<Map<String, Value>> {
     if body.is_empty() {
-        return Err(ApiError::validation("body", "a JSON object body is required"));
+        return Err(ApiError::validation(
+            "body",
+            "a JSON object body is required",
+        ));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::validation("body", "the body must be a JSON object")),
-        Err(e) => Err(ApiError::validation("body", format!("the body is not valid JSON: {e}"))),
+        Ok(_) => Err(ApiError::validation(
+            "body",
+            "the body must be a JSON object",
+        )),
+        Err(e) => Err(ApiError::validation(
+            "body",
+            format!("the body is not valid JSON: {e}"),
+        )),
     }
 }
 
@@ -33,8 +42,13 @@ pub fn string(value: &Value, target: &str, min: usize, max: usize) -> ApiResult<
         };
         return Err(ApiError::validation(target, msg));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(ApiError::validation(target, format!("'{target}' must not contain control characters")));
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(ApiError::validation(
+            target,
+            format!("'{target}' must not contain control characters"),
+        ));
     }
     Ok(s.to_string())
 }
@@ -43,7 +57,10 @@ pub fn string(value: &Value, target: &str, min: usize, max: usize) -> ApiResult<
 pub fn text(value: &Value, target: &str, max: usize) -> ApiResult<String> {
     let s = string(value, target, 1, max)?;
     if s.trim().is_empty() {
-        return Err(ApiError::validation(target, format!("'{target}' must not be blank")));
+        return Err(ApiError::validation(
+            target,
+            format!("'{target}' must not be blank"),
+        ));
     }
     Ok(s)
 }
@@ -72,7 +89,10 @@ pub fn array<'a>(value: &'a Value, target: &str, max: usize) -> ApiResult<&'a Ve
         .as_array()
         .ok_or_else(|| ApiError::validation(target, format!("'{target}' must be an array")))?;
     if items.len() > max {
-        return Err(ApiError::validation(target, format!("'{target}' must have at most {max} items")));
+        return Err(ApiError::validation(
+            target,
+            format!("'{target}' must have at most {max} items"),
+        ));
     }
     Ok(items)
 }
@@ -101,7 +121,10 @@ pub fn email(value: &Value, target: &str) -> ApiResult<String> {
     if ok {
         Ok(s)
     } else {
-        Err(ApiError::validation(target, format!("'{target}' must be an email address")))
+        Err(ApiError::validation(
+            target,
+            format!("'{target}' must be an email address"),
+        ))
     }
 }
 
@@ -110,7 +133,10 @@ pub fn http_url(value: &Value, target: &str) -> ApiResult<String> {
     let s = string(value, target, 1, 2048)?;
     match url::Url::parse(&s) {
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(s),
-        _ => Err(ApiError::validation(target, format!("'{target}' must be an http or https URL"))),
+        _ => Err(ApiError::validation(
+            target,
+            format!("'{target}' must be an http or https URL"),
+        )),
     }
 }
 
@@ -129,10 +155,14 @@ pub fn locale(value: &Value, target: &str) -> ApiResult<String> {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if first_ok && rest_ok {
         Ok(s)
     } else {
-        Err(ApiError::validation(target, format!("'{target}' must be a language tag such as en-US")))
+        Err(ApiError::validation(
+            target,
+            format!("'{target}' must be a language tag such as en-US"),
+        ))
     }
 }

@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/_mock/clients", post(create_client))
         .route("/_mock/consents", post(create_consent))
         .route("/_mock/tokens", post(create_token))
-        .route("/_mock/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route(
+            "/_mock/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
         .route("/_mock/faults/{id}", delete(remove_fault))
         .route("/_mock/clock", get(get_clock).post(advance_clock))
         .route("/_mock/requests", get(list_requests).delete(clear_requests))
@@ -89,28 +92,51 @@ struct ResetBody {
     rate_limit: Option<RateLimit>,
 }
 
-async fn reset(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
-    let b: ResetBody = if body.is_empty() { parse(b"{}")? } else { parse(&body)? };
+async fn reset(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<Value>> {
+    let b: ResetBody = if body.is_empty() {
+        parse(b"{}")?
+    } else {
+        parse(&body)?
+    };
     let users = b.users.unwrap_or(3);
     if users > 1000 {
-        return Err(ApiError::validation("users", "'users' must be at most 1000"));
+        return Err(ApiError::validation(
+            "users",
+            "'users' must be at most 1000",
+        ));
     }
     let contacts = b.contacts_per_user.unwrap_or(50);
     if contacts > 1_000_000 {
-        return Err(ApiError::validation("contactsPerUser", "'contactsPerUser' must be at most 1000000"));
+        return Err(ApiError::validation(
+            "contactsPerUser",
+            "'contactsPerUser' must be at most 1000000",
+        ));
     }
     if users.saturating_mul(contacts) > 2_000_000 {
-        return Err(ApiError::validation("contactsPerUser", "users × contactsPerUser must be at most 2000000"));
+        return Err(ApiError::validation(
+            "contactsPerUser",
+            "users × contactsPerUser must be at most 2000000",
+        ));
     }
     let friends = b.friends_per_user.unwrap_or(0);
     let activities = b.activities_per_user.unwrap_or(0);
     if friends > 1000 || activities > 10_000 {
-        let target = if friends > 1000 { "friendsPerUser" } else { "activitiesPerUser" };
+        let target = if friends > 1000 {
+            "friendsPerUser"
+        } else {
+            "activitiesPerUser"
+        };
         return Err(ApiError::validation(target, "too large"));
     }
     let rate_limit = b.rate_limit.unwrap_or_default();
     if rate_limit.limit == 0 || rate_limit.window_seconds == 0 {
-        return Err(ApiError::validation("rateLimit", "'rateLimit' needs a positive limit and windowSeconds"));
+        return Err(ApiError::validation(
+            "rateLimit",
+            "'rateLimit' needs a positive limit and windowSeconds",
+        ));
     }
     let params = SeedParams {
         seed: b.seed.unwrap_or(1),
@@ -137,7 +163,9 @@ async fn create_user(State(app): State<AppState>, body: axum::body::Bytes) -> Ap
     let password = validate::string(&field("password"), "password", 1, 256)?;
     let mut world = app.world.lock();
     if world.user_by_email(&email).is_some() {
-        return Err(ApiError::conflict("conflict", "a user with this email already exists").target("email"));
+        return Err(
+            ApiError::conflict("conflict", "a user with this email already exists").target("email"),
+        );
     }
     let now = world.now();
     let id = world.new_id("u");
@@ -169,29 +197,46 @@ fn scopes_field(value: Option<&Value>, target: &str) -> ApiResult<BTreeSet<Strin
     let items = validate::array(value.unwrap_or(&Value::Null), target, 64)?;
     let mut out = BTreeSet::new();
     for (i, s) in items.iter().enumerate() {
-        let s = s
-            .as_str()
-            .ok_or_else(|| ApiError::validation(format!("{target}/{i}"), "a scope must be a string"))?;
+        let s = s.as_str().ok_or_else(|| {
+            ApiError::validation(format!("{target}/{i}"), "a scope must be a string")
+        })?;
         if !crate::oauth::SCOPES.contains(&s) {
-            return Err(ApiError::validation(format!("{target}/{i}"), format!("unknown scope '{s}'")));
+            return Err(ApiError::validation(
+                format!("{target}/{i}"),
+                format!("unknown scope '{s}'"),
+            ));
         }
         out.insert(s.to_string());
     }
     Ok(out)
 }
 
-async fn create_client(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
+async fn create_client(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
     let map = validate::object(&body)?;
     let name = validate::text(map.get("name").unwrap_or(&Value::Null), "name", 100)?;
     let no_uris = json!([]);
-    let uris = validate::array(map.get("redirectUris").unwrap_or(&no_uris), "redirectUris", 20)?;
+    let uris = validate::array(
+        map.get("redirectUris").unwrap_or(&no_uris),
+        "redirectUris",
+        20,
+    )?;
     let mut redirect_uris = Vec::new();
     for (i, u) in uris.iter().enumerate() {
         let target = format!("redirectUris/{i}");
         let s = validate::string(u, &target, 1, 2048)?;
         match url::Url::parse(&s) {
-            Ok(parsed) if parsed.fragment().is_none() && !parsed.cannot_be_a_base() => redirect_uris.push(s),
-            _ => return Err(ApiError::validation(target, "a redirect URI must be an absolute URL without a fragment")),
+            Ok(parsed) if parsed.fragment().is_none() && !parsed.cannot_be_a_base() => {
+                redirect_uris.push(s)
+            }
+            _ => {
+                return Err(ApiError::validation(
+                    target,
+                    "a redirect URI must be an absolute URL without a fragment",
+                ));
+            }
         }
     }
     let public = match map.get("public") {
@@ -223,9 +268,17 @@ async fn create_client(State(app): State<AppState>, body: axum::body::Bytes) -> 
 }
 
 /// Reads `userId`, `clientId` and `scopes` and checks they exist and fit the client.
-fn grant_target(world: &World, map: &serde_json::Map<String, Value>) -> ApiResult<(String, String, BTreeSet<String>)> {
+fn grant_target(
+    world: &World,
+    map: &serde_json::Map<String, Value>,
+) -> ApiResult<(String, String, BTreeSet<String>)> {
     let user = validate::string(map.get("userId").unwrap_or(&Value::Null), "userId", 1, 100)?;
-    let client = validate::string(map.get("clientId").unwrap_or(&Value::Null), "clientId", 1, 100)?;
+    let client = validate::string(
+        map.get("clientId").unwrap_or(&Value::Null),
+        "clientId",
+        1,
+        100,
+    )?;
     let scopes = scopes_field(map.get("scopes"), "scopes")?;
     if !world.users.contains_key(&user) {
         return Err(ApiError::not_found("the user").target("userId"));
@@ -235,12 +288,18 @@ fn grant_target(world: &World, map: &serde_json::Map<String, Value>) -> ApiResul
         .get(&client)
         .ok_or_else(|| ApiError::not_found("the client").target("clientId"))?;
     if let Some(extra) = scopes.iter().find(|s| !c.scopes.contains(*s)) {
-        return Err(ApiError::validation("scopes", format!("the client may not ask for '{extra}'")));
+        return Err(ApiError::validation(
+            "scopes",
+            format!("the client may not ask for '{extra}'"),
+        ));
     }
     Ok((user, client, scopes))
 }
 
-async fn create_consent(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<StatusCode> {
+async fn create_consent(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
     let map = validate::object(&body)?;
     let mut world = app.world.lock();
     let (user, client, scopes) = grant_target(&world, &map)?;
@@ -248,14 +307,19 @@ async fn create_consent(State(app): State<AppState>, body: axum::body::Bytes) ->
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn create_token(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
+async fn create_token(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<Value>> {
     let map = validate::object(&body)?;
     let expires_in = match map.get("expiresIn") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
             v.as_i64()
                 .filter(|n| (1..=365 * 24 * 3600).contains(n))
-                .ok_or_else(|| ApiError::validation("expiresIn", "'expiresIn' must be 1 to 31536000 seconds"))?,
+                .ok_or_else(|| {
+                    ApiError::validation("expiresIn", "'expiresIn' must be 1 to 31536000 seconds")
+                })?,
         ),
     };
     let mut world = app.world.lock();
@@ -266,7 +330,13 @@ async fn create_token(State(app): State<AppState>, body: axum::body::Bytes) -> A
     let body = issue::issue(
         &app,
         &mut world,
-        Grant { family: &family, scopes, nonce: None, auth_time: now, expires_in },
+        Grant {
+            family: &family,
+            scopes,
+            nonce: None,
+            auth_time: now,
+            expires_in,
+        },
     );
     Ok(axum::Json(body))
 }
@@ -287,7 +357,10 @@ async fn clear_faults(State(app): State<AppState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn remove_fault(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn remove_fault(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     if app.world.lock().faults.remove(&id) {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -299,13 +372,21 @@ async fn get_clock(State(app): State<AppState>) -> axum::Json<Value> {
     axum::Json(json!({ "now": rfc3339(app.world.lock().now()) }))
 }
 
-async fn advance_clock(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<axum::Json<Value>> {
+async fn advance_clock(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<Value>> {
     let map = validate::object(&body)?;
     let seconds = map
         .get("advanceSeconds")
         .and_then(Value::as_i64)
         .filter(|s| (0..=10 * 365 * 24 * 3600).contains(s))
-        .ok_or_else(|| ApiError::validation("advanceSeconds", "'advanceSeconds' must be an integer from 0 to 315360000"))?;
+        .ok_or_else(|| {
+            ApiError::validation(
+                "advanceSeconds",
+                "'advanceSeconds' must be an integer from 0 to 315360000",
+            )
+        })?;
     let mut world = app.world.lock();
     world.clock.advance(seconds);
     Ok(axum::Json(json!({ "now": rfc3339(world.now()) })))
@@ -317,8 +398,15 @@ struct RequestFilter {
     method: Option<String>,
 }
 
-async fn list_requests(State(app): State<AppState>, Query(f): Query<RequestFilter>) -> axum::Json<Value> {
-    let entries = app.world.lock().journal.find(f.path.as_deref(), f.method.as_deref());
+async fn list_requests(
+    State(app): State<AppState>,
+    Query(f): Query<RequestFilter>,
+) -> axum::Json<Value> {
+    let entries = app
+        .world
+        .lock()
+        .journal
+        .find(f.path.as_deref(), f.method.as_deref());
     axum::Json(json!({ "requests": entries }))
 }
 

@@ -20,13 +20,21 @@ pub async fn page(State(app): State<AppState>, headers: HeaderMap) -> Response {
         drop(world);
         return sign_in(&app, &headers, None);
     };
-    let user_name = world.users.get(&session.user_id).map(|u| u.display_name.clone()).unwrap_or_default();
+    let user_name = world
+        .users
+        .get(&session.user_id)
+        .map(|u| u.display_name.clone())
+        .unwrap_or_default();
     let apps: Vec<(String, String, std::collections::BTreeSet<String>)> = world
         .consents
         .iter()
         .filter(|((u, _), _)| *u == session.user_id)
         .map(|((_, c), consent)| {
-            let name = world.clients.get(c).map(|x| x.name.clone()).unwrap_or_else(|| c.clone());
+            let name = world
+                .clients
+                .get(c)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| c.clone());
             (c.clone(), name, consent.scopes.clone())
         })
         .collect();
@@ -71,15 +79,27 @@ fn sign_in(app: &App, headers: &HeaderMap, error: Option<&str>) -> Response {
 }
 
 /// `POST /account/sign-in`.
-pub async fn submit_sign_in(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn submit_sign_in(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     if !browser::csrf_ok(&app, &headers, field(&form, "csrf_token")) {
-        return pages::error_page(StatusCode::FORBIDDEN, "This form has expired or did not come from this site.");
+        return pages::error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site.",
+        );
     }
     let mut world = app.world.lock();
     let user = world
         .user_by_email(field(&form, "email").unwrap_or(""))
-        .filter(|u| super::client_auth::constant_time_eq(u.password.as_bytes(), field(&form, "password").unwrap_or("").as_bytes()))
+        .filter(|u| {
+            super::client_auth::constant_time_eq(
+                u.password.as_bytes(),
+                field(&form, "password").unwrap_or("").as_bytes(),
+            )
+        })
         .map(|u| u.id.clone());
     match user {
         Some(u) => {
@@ -102,7 +122,10 @@ pub async fn remove_app(
 ) -> Response {
     let form = form(&body);
     if !browser::csrf_ok(&app, &headers, field(&form, "csrf_token")) {
-        return pages::error_page(StatusCode::FORBIDDEN, "This form has expired or did not come from this site.");
+        return pages::error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site.",
+        );
     }
     let mut world = app.world.lock();
     let Some(session) = browser::session(&world, &headers) else {

@@ -76,7 +76,10 @@ impl AuthRequest {
     }
 
     fn error(&self, error: &str, description: &str) -> Response {
-        self.redirect(vec![("error", error.to_string()), ("error_description", description.to_string())])
+        self.redirect(vec![
+            ("error", error.to_string()),
+            ("error_description", description.to_string()),
+        ])
     }
 }
 
@@ -86,7 +89,10 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
     let get = |k: &str| field(params, k).map(str::to_string);
     let client_id = get("client_id").unwrap_or_default();
     let Some(client) = world.clients.get(&client_id) else {
-        return Err(pages::error_page(StatusCode::BAD_REQUEST, "Unknown application (client_id)."));
+        return Err(pages::error_page(
+            StatusCode::BAD_REQUEST,
+            "Unknown application (client_id).",
+        ));
     };
     let redirect_uri = match get("redirect_uri") {
         Some(r) if client.redirect_uris.contains(&r) => r,
@@ -97,7 +103,12 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
             ));
         }
         None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
-        None => return Err(pages::error_page(StatusCode::BAD_REQUEST, "redirect_uri is required.")),
+        None => {
+            return Err(pages::error_page(
+                StatusCode::BAD_REQUEST,
+                "redirect_uri is required.",
+            ));
+        }
     };
     let mut request = AuthRequest {
         client_id: client.id.clone(),
@@ -122,12 +133,27 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
         let msg = format!("this application may not ask for '{extra}'");
         return Err(request.error("invalid_scope", &msg));
     }
-    match (get("code_challenge"), get("code_challenge_method").as_deref()) {
-        (Some(c), Some("S256")) if (43..=128).contains(&c.len()) => request.code_challenge = Some(c),
-        (Some(_), Some("S256")) => return Err(request.error("invalid_request", "code_challenge must be 43 to 128 characters")),
-        (Some(_), _) => return Err(request.error("invalid_request", "code_challenge_method must be S256")),
+    match (
+        get("code_challenge"),
+        get("code_challenge_method").as_deref(),
+    ) {
+        (Some(c), Some("S256")) if (43..=128).contains(&c.len()) => {
+            request.code_challenge = Some(c)
+        }
+        (Some(_), Some("S256")) => {
+            return Err(request.error(
+                "invalid_request",
+                "code_challenge must be 43 to 128 characters",
+            ));
+        }
+        (Some(_), _) => {
+            return Err(request.error("invalid_request", "code_challenge_method must be S256"));
+        }
         (None, _) if client.secret.is_none() => {
-            return Err(request.error("invalid_request", "PKCE (code_challenge, S256) is required for public clients"));
+            return Err(request.error(
+                "invalid_request",
+                "PKCE (code_challenge, S256) is required for public clients",
+            ));
         }
         (None, _) => {}
     }
@@ -140,7 +166,12 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
 }
 
 /// Issues a code for `user_id` and redirects with it.
-fn issue_code(world: &mut World, request: &AuthRequest, user_id: &str, auth_time: chrono::DateTime<chrono::Utc>) -> Response {
+fn issue_code(
+    world: &mut World,
+    request: &AuthRequest,
+    user_id: &str,
+    auth_time: chrono::DateTime<chrono::Utc>,
+) -> Response {
     let code = world.new_secret("ac_");
     let now = world.now();
     world.codes.insert(
@@ -168,7 +199,11 @@ fn consent_covers(world: &World, user_id: &str, request: &AuthRequest) -> bool {
 }
 
 /// `GET /oauth/authorize`.
-pub async fn get(State(app): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let params = crate::pipeline::query_pairs(raw.as_deref());
     let mut world = app.world.lock();
     let request = match check(&world, &params) {
@@ -189,14 +224,19 @@ pub async fn get(State(app): State<AppState>, headers: HeaderMap, RawQuery(raw):
             return request.error("login_required", "the user is not signed in");
         };
         if !consent_covers(&world, &user_id, &request) {
-            return request.error("consent_required", "the user has not consented to these scopes");
+            return request.error(
+                "consent_required",
+                "the user has not consented to these scopes",
+            );
         }
         return issue_code(&mut world, &request, &user_id, auth_time);
     }
     let wants_login = request.prompt.as_deref() == Some("login");
     match session {
         Some(s) if !wants_login => {
-            if request.prompt.as_deref() != Some("consent") && consent_covers(&world, &s.user_id, &request) {
+            if request.prompt.as_deref() != Some("consent")
+                && consent_covers(&world, &s.user_id, &request)
+            {
                 return issue_code(&mut world, &request, &s.user_id, s.auth_time);
             }
             drop(world);
@@ -210,7 +250,14 @@ pub async fn get(State(app): State<AppState>, headers: HeaderMap, RawQuery(raw):
     }
 }
 
-fn sign_in_page(app: &App, headers: &HeaderMap, request: &AuthRequest, email: &str, error: Option<&str>, status: StatusCode) -> Response {
+fn sign_in_page(
+    app: &App,
+    headers: &HeaderMap,
+    request: &AuthRequest,
+    email: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let (csrf, set) = browser::csrf(app, headers);
     let mut fields = request.params();
     fields.push(("csrf_token".into(), csrf));
@@ -228,7 +275,12 @@ fn sign_in_page(app: &App, headers: &HeaderMap, request: &AuthRequest, email: &s
     browser::with_cookies(pages::page(status, "Sign in", &body), &[set])
 }
 
-fn consent_page(app: &App, headers: &HeaderMap, request: &AuthRequest, error: Option<&str>) -> Response {
+fn consent_page(
+    app: &App,
+    headers: &HeaderMap,
+    request: &AuthRequest,
+    error: Option<&str>,
+) -> Response {
     let (csrf, set) = browser::csrf(app, headers);
     let mut fields = request.params();
     fields.push(("csrf_token".into(), csrf));
@@ -246,10 +298,17 @@ fn consent_page(app: &App, headers: &HeaderMap, request: &AuthRequest, error: Op
 }
 
 /// `POST /oauth/authorize`: the sign-in form or the consent decision.
-pub async fn post(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn post(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = browser::form(&body);
     if !browser::csrf_ok(&app, &headers, field(&form, "csrf_token")) {
-        return pages::error_page(StatusCode::FORBIDDEN, "This form has expired or did not come from this site. Go back and try again.");
+        return pages::error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back and try again.",
+        );
     }
     let mut world = app.world.lock();
     let request = match check(&world, &form) {
@@ -260,14 +319,25 @@ pub async fn post(State(app): State<AppState>, headers: HeaderMap, body: axum::b
         let password = field(&form, "password").unwrap_or("");
         let user = world
             .user_by_email(email)
-            .filter(|u| super::client_auth::constant_time_eq(u.password.as_bytes(), password.as_bytes()))
+            .filter(|u| {
+                super::client_auth::constant_time_eq(u.password.as_bytes(), password.as_bytes())
+            })
             .map(|u| u.id.clone());
         let Some(user_id) = user else {
             drop(world);
-            return sign_in_page(&app, &headers, &request, email, Some("Wrong email or password."), StatusCode::OK);
+            return sign_in_page(
+                &app,
+                &headers,
+                &request,
+                email,
+                Some("Wrong email or password."),
+                StatusCode::OK,
+            );
         };
         let cookie = browser::start_session(&mut world, &user_id);
-        if request.prompt.as_deref() != Some("consent") && consent_covers(&world, &user_id, &request) {
+        if request.prompt.as_deref() != Some("consent")
+            && consent_covers(&world, &user_id, &request)
+        {
             let now = world.now();
             let response = issue_code(&mut world, &request, &user_id, now);
             return browser::with_cookies(response, &[Some(cookie)]);
@@ -281,11 +351,23 @@ pub async fn post(State(app): State<AppState>, headers: HeaderMap, body: axum::b
     }
     let Some(session) = browser::session(&world, &headers) else {
         drop(world);
-        return sign_in_page(&app, &headers, &request, "", Some("Please sign in first."), StatusCode::OK);
+        return sign_in_page(
+            &app,
+            &headers,
+            &request,
+            "",
+            Some("Please sign in first."),
+            StatusCode::OK,
+        );
     };
     match field(&form, "decision") {
         Some("allow") => {
-            super::issue::record_consent(&mut world, &session.user_id, &request.client_id, &request.scopes);
+            super::issue::record_consent(
+                &mut world,
+                &session.user_id,
+                &request.client_id,
+                &request.scopes,
+            );
             issue_code(&mut world, &request, &session.user_id, session.auth_time)
         }
         Some("deny") => request.error("access_denied", "the user denied access"),

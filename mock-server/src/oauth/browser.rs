@@ -93,7 +93,9 @@ pub fn with_cookies(mut response: Response, cookies: &[Option<String>]) -> Respo
 
 /// A form field's value.
 pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Parses an `application/x-www-form-urlencoded` body.

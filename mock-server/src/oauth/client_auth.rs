@@ -45,19 +45,28 @@ pub fn authenticate(
         }
         (Some((id, secret)), form_id, None) => {
             if form_id.as_ref().is_some_and(|f| f != &id) {
-                return Err(OAuthError::new("invalid_request", "client_id does not match the Basic credentials"));
+                return Err(OAuthError::new(
+                    "invalid_request",
+                    "client_id does not match the Basic credentials",
+                ));
             }
             (id, Some(secret))
         }
         (None, Some(id), secret) => (id, secret),
-        (None, None, _) => return Err(OAuthError::invalid_client("client authentication is required")),
+        (None, None, _) => {
+            return Err(OAuthError::invalid_client(
+                "client authentication is required",
+            ));
+        }
     };
     let client = world
         .clients
         .get(&client_id)
         .ok_or_else(|| OAuthError::invalid_client("unknown client"))?;
     match (&client.secret, secret) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
+        (Some(expected), Some(given))
+            if constant_time_eq(expected.as_bytes(), given.as_bytes()) =>
+        {
             Ok(client.clone())
         }
         (Some(_), _) => Err(OAuthError::invalid_client("client authentication failed")),

@@ -21,7 +21,11 @@ const INTERVAL_SECONDS: i64 = 5;
 const USER_CODE_ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
 
 /// `POST /oauth/device_authorization`.
-pub async fn authorize(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn authorize(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     let mut world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
@@ -29,12 +33,18 @@ pub async fn authorize(State(app): State<AppState>, headers: HeaderMap, body: ax
         Err(e) => return e.into_response(),
     };
     let scopes = match super::parse_scopes(field(&form, "scope").unwrap_or("")) {
-        Ok(s) if s.is_empty() => return OAuthError::new("invalid_scope", "scope is required").into_response(),
+        Ok(s) if s.is_empty() => {
+            return OAuthError::new("invalid_scope", "scope is required").into_response();
+        }
         Ok(s) => s,
         Err(e) => return OAuthError::new("invalid_scope", e).into_response(),
     };
     if let Some(extra) = scopes.iter().find(|s| !client.scopes.contains(*s)) {
-        return OAuthError::new("invalid_scope", format!("this application may not ask for '{extra}'")).into_response();
+        return OAuthError::new(
+            "invalid_scope",
+            format!("this application may not ask for '{extra}'"),
+        )
+        .into_response();
     }
     let device_code = world.new_secret("dc_");
     let user_code: String = (0..8)
@@ -65,9 +75,10 @@ pub async fn authorize(State(app): State<AppState>, headers: HeaderMap, body: ax
         "interval": INTERVAL_SECONDS,
     }))
     .into_response();
-    response
-        .headers_mut()
-        .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
@@ -102,14 +113,36 @@ pub struct DeviceQuery {
 }
 
 /// `GET /device`: the code-entry page.
-pub async fn page(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<DeviceQuery>) -> Response {
+pub async fn page(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<DeviceQuery>,
+) -> Response {
     let signed_in = browser::session(&app.world.lock(), &headers).is_some();
-    code_page(&app, &headers, q.user_code.as_deref().unwrap_or(""), signed_in, None, StatusCode::OK)
+    code_page(
+        &app,
+        &headers,
+        q.user_code.as_deref().unwrap_or(""),
+        signed_in,
+        None,
+        StatusCode::OK,
+    )
 }
 
-fn code_page(app: &App, headers: &HeaderMap, code: &str, signed_in: bool, error: Option<&str>, status: StatusCode) -> Response {
+fn code_page(
+    app: &App,
+    headers: &HeaderMap,
+    code: &str,
+    signed_in: bool,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let (csrf, set) = browser::csrf(app, headers);
-    let sign_in = if signed_in { String::new() } else { pages::sign_in_fields("") };
+    let sign_in = if signed_in {
+        String::new()
+    } else {
+        pages::sign_in_fields("")
+    };
     let body = format!(
         "<h1>Connect a device</h1><p>Enter the code shown on your device.</p>{err}\
 <form method=\"post\" action=\"/device\">{hidden}\
@@ -123,10 +156,17 @@ fn code_page(app: &App, headers: &HeaderMap, code: &str, signed_in: bool, error:
 }
 
 /// `POST /device`: sign in if needed, check the code, then consent.
-pub async fn submit(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn submit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     if !browser::csrf_ok(&app, &headers, field(&form, "csrf_token")) {
-        return pages::error_page(StatusCode::FORBIDDEN, "This form has expired or did not come from this site. Go back and try again.");
+        return pages::error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back and try again.",
+        );
     }
     let code = normalize(field(&form, "user_code").unwrap_or(""));
     let mut world = app.world.lock();
@@ -138,7 +178,9 @@ pub async fn submit(State(app): State<AppState>, headers: HeaderMap, body: axum:
             let password = field(&form, "password").unwrap_or("");
             let user = world
                 .user_by_email(email)
-                .filter(|u| client_auth::constant_time_eq(u.password.as_bytes(), password.as_bytes()))
+                .filter(|u| {
+                    client_auth::constant_time_eq(u.password.as_bytes(), password.as_bytes())
+                })
                 .map(|u| u.id.clone());
             if let Some(u) = &user {
                 cookie = Some(browser::start_session(&mut world, u));
@@ -148,18 +190,36 @@ pub async fn submit(State(app): State<AppState>, headers: HeaderMap, body: axum:
     };
     let Some(user_id) = session_user else {
         drop(world);
-        return code_page(&app, &headers, &code, false, Some("Wrong email or password."), StatusCode::OK);
+        return code_page(
+            &app,
+            &headers,
+            &code,
+            false,
+            Some("Wrong email or password."),
+            StatusCode::OK,
+        );
     };
     let Some(device_code) = find(&world, &code) else {
         drop(world);
-        let response = code_page(&app, &headers, &code, true, Some("That code is not valid or has expired."), StatusCode::BAD_REQUEST);
+        let response = code_page(
+            &app,
+            &headers,
+            &code,
+            true,
+            Some("That code is not valid or has expired."),
+            StatusCode::BAD_REQUEST,
+        );
         return browser::with_cookies(response, &[cookie]);
     };
     let response = match field(&form, "decision") {
         None => {
             let (client_name, scopes) = match world.device_grants.get(&device_code) {
                 Some(g) => (
-                    world.clients.get(&g.client_id).map(|c| c.name.clone()).unwrap_or_default(),
+                    world
+                        .clients
+                        .get(&g.client_id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
                     g.scopes.clone(),
                 ),
                 None => (String::new(), Default::default()),
@@ -171,7 +231,10 @@ pub async fn submit(State(app): State<AppState>, headers: HeaderMap, body: axum:
 <form method=\"post\" action=\"/device\">{hidden}{buttons}</form>",
                 name = pages::escape(&client_name),
                 scopes = pages::scope_list(&scopes),
-                hidden = pages::hidden(&[("csrf_token".into(), csrf), ("user_code".into(), code.clone())]),
+                hidden = pages::hidden(&[
+                    ("csrf_token".into(), csrf),
+                    ("user_code".into(), code.clone())
+                ]),
                 buttons = pages::decision_buttons(),
             );
             browser::with_cookies(pages::page(StatusCode::OK, "Allow access", &body), &[set])
@@ -186,7 +249,11 @@ pub async fn submit(State(app): State<AppState>, headers: HeaderMap, body: axum:
             } else {
                 ("Access denied", "The device was not given access.")
             };
-            pages::page(StatusCode::OK, title, &format!("<h1>{title}</h1><p>{text}</p>"))
+            pages::page(
+                StatusCode::OK,
+                title,
+                &format!("<h1>{title}</h1><p>{text}</p>"),
+            )
         }
     };
     browser::with_cookies(response, &[cookie])

@@ -49,5 +49,9 @@ pub async fn userinfo(State(app): State<AppState>, caller: Caller) -> ApiResult<
     caller.require("openid")?;
     let user = caller.user()?.to_string();
     let world = app.world.lock();
-    Ok(axum::Json(super::issue::user_claims(&world, &user, &caller.scopes)))
+    Ok(axum::Json(super::issue::user_claims(
+        &world,
+        &user,
+        &caller.scopes,
+    )))
 }

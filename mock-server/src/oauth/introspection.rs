@@ -12,7 +12,11 @@ use crate::state::AppState;
 
 /// `POST /oauth/revoke`: revokes an access token, or a refresh token with its whole grant.
 /// Unknown tokens are answered 200 too, as RFC 7009 asks.
-pub async fn revoke(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn revoke(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     let mut world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
@@ -22,7 +26,13 @@ pub async fn revoke(State(app): State<AppState>, headers: HeaderMap, body: axum:
     let Some(token) = field(&form, "token").filter(|t| !t.is_empty()) else {
         return OAuthError::new("invalid_request", "token is required").into_response();
     };
-    let owner = |family: &str| world.families.get(family).map(|f| f.client_id == client.id).unwrap_or(false);
+    let owner = |family: &str| {
+        world
+            .families
+            .get(family)
+            .map(|f| f.client_id == client.id)
+            .unwrap_or(false)
+    };
     if let Some(family) = world.refresh_tokens.get(token).map(|t| t.family.clone()) {
         if owner(&family) {
             super::token::revoke_family(&mut world, &family);
@@ -38,7 +48,11 @@ pub async fn revoke(State(app): State<AppState>, headers: HeaderMap, body: axum:
 
 /// `POST /oauth/introspect`: whether a token is active, and what it carries. A client
 /// learns only about its own tokens.
-pub async fn introspect(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn introspect(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     let world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
@@ -54,19 +68,36 @@ pub async fn introspect(State(app): State<AppState>, headers: HeaderMap, body: a
         if t.revoked || t.expires <= now {
             return inactive();
         }
-        (t.family.clone(), t.scopes.clone(), t.expires, Some(t.issued), "Bearer")
+        (
+            t.family.clone(),
+            t.scopes.clone(),
+            t.expires,
+            Some(t.issued),
+            "Bearer",
+        )
     } else if let Some(t) = world.refresh_tokens.get(token) {
         if t.revoked || t.retired || t.expires <= now {
             return inactive();
         }
-        (t.family.clone(), t.scopes.clone(), t.expires, None, "refresh_token")
+        (
+            t.family.clone(),
+            t.scopes.clone(),
+            t.expires,
+            None,
+            "refresh_token",
+        )
     } else {
         return inactive();
     };
-    let Some(family) = world.families.get(&family_id).filter(|f| !f.revoked && f.client_id == client.id) else {
+    let Some(family) = world
+        .families
+        .get(&family_id)
+        .filter(|f| !f.revoked && f.client_id == client.id)
+    else {
         return inactive();
     };
-    let scopes: std::collections::BTreeSet<String> = scopes.intersection(&family.scopes).cloned().collect();
+    let scopes: std::collections::BTreeSet<String> =
+        scopes.intersection(&family.scopes).cloned().collect();
     let mut out = json!({
         "active": true,
         "scope": super::join_scopes(&scopes),

@@ -49,7 +49,12 @@ pub fn new_family(
 }
 
 /// Records (or widens) a user's consent to an app.
-pub fn record_consent(world: &mut World, user_id: &str, client_id: &str, scopes: &BTreeSet<String>) {
+pub fn record_consent(
+    world: &mut World,
+    user_id: &str,
+    client_id: &str,
+    scopes: &BTreeSet<String>,
+) {
     let now = world.now();
     let consent = world
         .consents

@@ -19,10 +19,19 @@ use crate::state::AppState;
 /// Routes of the identity provider and its HTML pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/.well-known/openid-configuration", get(discovery::configuration))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::configuration),
+        )
         .route("/oauth/jwks", get(discovery::jwks))
-        .route("/oauth/userinfo", get(discovery::userinfo).post(discovery::userinfo))
-        .route("/oauth/authorize", get(authorize::get).post(authorize::post))
+        .route(
+            "/oauth/userinfo",
+            get(discovery::userinfo).post(discovery::userinfo),
+        )
+        .route(
+            "/oauth/authorize",
+            get(authorize::get).post(authorize::post),
+        )
         .route("/oauth/token", post(token::token))
         .route("/oauth/device_authorization", post(device::authorize))
         .route("/device", get(device::page).post(device::submit))
@@ -30,7 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth/introspect", post(introspection::introspect))
         .route("/account", get(account::page))
         .route("/account/sign-in", post(account::submit_sign_in))
-        .route("/account/apps/{client_id}/remove", post(account::remove_app))
+        .route(
+            "/account/apps/{client_id}/remove",
+            post(account::remove_app),
+        )
 }
 
 /// Every scope of the contract, in display order.
@@ -84,5 +96,9 @@ pub fn parse_scopes(raw: &str) -> Result<std::collections::BTreeSet<String>, Str
 
 /// Joins scopes with spaces, in a stable order.
 pub fn join_scopes(scopes: &std::collections::BTreeSet<String>) -> String {
-    scopes.iter().map(String::as_str).collect::<Vec<_>>().join(" ")
+    scopes
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -52,7 +52,10 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     page(
         status,
         "Something went wrong",
-        &format!("<h1>Something went wrong</h1><p class=\"error\">{}</p>", escape(message)),
+        &format!(
+            "<h1>Something went wrong</h1><p class=\"error\">{}</p>",
+            escape(message)
+        ),
     )
 }
 
@@ -60,7 +63,13 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
 pub fn hidden(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
         .collect()
 }
 
@@ -78,7 +87,12 @@ pub fn scope_list(scopes: &std::collections::BTreeSet<String>) -> String {
     let items: String = super::SCOPES
         .iter()
         .filter(|s| scopes.contains(**s))
-        .map(|s| format!("<li data-scope=\"{s}\">{}</li>", escape(super::describe_scope(s))))
+        .map(|s| {
+            format!(
+                "<li data-scope=\"{s}\">{}</li>",
+                escape(super::describe_scope(s))
+            )
+        })
         .collect();
     format!("<ul class=\"scopes\">{items}</ul>")
 }

@@ -21,19 +21,27 @@ use crate::state::{App, AppState, OAuthClient, World};
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// `POST /oauth/token`.
-pub async fn token(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn token(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form(&body);
     let mut world = app.world.lock();
-    let result = client_auth::authenticate(&world, &headers, &form).and_then(|client| {
-        match field(&form, "grant_type") {
-            Some("authorization_code") => authorization_code(&app, &mut world, &client, &form),
-            Some("refresh_token") => refresh(&app, &mut world, &client, &form),
-            Some("client_credentials") => client_credentials(&app, &mut world, &client, &form),
-            Some(DEVICE_GRANT) => device_code(&app, &mut world, &client, &form),
-            Some(_) => Err(OAuthError::new("unsupported_grant_type", "this grant_type is not supported")),
-            None => Err(OAuthError::new("invalid_request", "grant_type is required")),
-        }
-    });
+    let result =
+        client_auth::authenticate(&world, &headers, &form).and_then(|client| {
+            match field(&form, "grant_type") {
+                Some("authorization_code") => authorization_code(&app, &mut world, &client, &form),
+                Some("refresh_token") => refresh(&app, &mut world, &client, &form),
+                Some("client_credentials") => client_credentials(&app, &mut world, &client, &form),
+                Some(DEVICE_GRANT) => device_code(&app, &mut world, &client, &form),
+                Some(_) => Err(OAuthError::new(
+                    "unsupported_grant_type",
+                    "this grant_type is not supported",
+                )),
+                None => Err(OAuthError::new("invalid_request", "grant_type is required")),
+            }
+        });
     drop(world);
     match result {
         Ok(body) => {
@@ -60,82 +68,140 @@ pub fn revoke_family(world: &mut World, family: &str) {
     }
 }
 
-fn authorization_code(app: &App, world: &mut World, client: &OAuthClient, form: &[(String, String)]) -> Result<Value, OAuthError> {
+fn authorization_code(
+    app: &App,
+    world: &mut World,
+    client: &OAuthClient,
+    form: &[(String, String)],
+) -> Result<Value, OAuthError> {
     let code_value = required(form, "code")?;
     let now = world.now();
     let Some(code) = world.codes.get(code_value).cloned() else {
-        return Err(OAuthError::new("invalid_grant", "the authorization code is not valid"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the authorization code is not valid",
+        ));
     };
     if let Some(family) = &code.redeemed_family {
         // A replayed code: revoke everything it issued (RFC 6749 §4.1.2).
         revoke_family(world, family);
-        return Err(OAuthError::new("invalid_grant", "the authorization code was already used"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the authorization code was already used",
+        ));
     }
     if code.client_id != client.id {
-        return Err(OAuthError::new("invalid_grant", "the authorization code was issued to another client"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the authorization code was issued to another client",
+        ));
     }
     if code.expires <= now {
-        return Err(OAuthError::new("invalid_grant", "the authorization code expired"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the authorization code expired",
+        ));
     }
     match field(form, "redirect_uri") {
         Some(r) if r == code.redirect_uri => {}
-        _ => return Err(OAuthError::new("invalid_grant", "redirect_uri does not match the authorization request")),
+        _ => {
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "redirect_uri does not match the authorization request",
+            ));
+        }
     }
     if let Some(challenge) = &code.code_challenge {
         let verifier = required(form, "code_verifier")?;
         let well_formed = (43..=128).contains(&verifier.len())
-            && verifier.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+            && verifier
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
         if !well_formed {
-            return Err(OAuthError::new("invalid_grant", "code_verifier is malformed"));
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "code_verifier is malformed",
+            ));
         }
         let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
         if !client_auth::constant_time_eq(computed.as_bytes(), challenge.as_bytes()) {
-            return Err(OAuthError::new("invalid_grant", "code_verifier does not match the code_challenge"));
+            return Err(OAuthError::new(
+                "invalid_grant",
+                "code_verifier does not match the code_challenge",
+            ));
         }
     }
     let family = issue::new_family(world, Some(&code.user_id), &client.id, &code.scopes);
     if let Some(c) = world.codes.get_mut(code_value) {
         c.redeemed_family = Some(family.clone());
     }
-    Ok(issue::issue(app, world, Grant {
-        family: &family,
-        scopes: code.scopes.clone(),
-        nonce: code.nonce.clone(),
-        auth_time: code.auth_time,
-        expires_in: None,
-    }))
+    Ok(issue::issue(
+        app,
+        world,
+        Grant {
+            family: &family,
+            scopes: code.scopes.clone(),
+            nonce: code.nonce.clone(),
+            auth_time: code.auth_time,
+            expires_in: None,
+        },
+    ))
 }
 
-fn refresh(app: &App, world: &mut World, client: &OAuthClient, form: &[(String, String)]) -> Result<Value, OAuthError> {
+fn refresh(
+    app: &App,
+    world: &mut World,
+    client: &OAuthClient,
+    form: &[(String, String)],
+) -> Result<Value, OAuthError> {
     let value = required(form, "refresh_token")?;
     let now = world.now();
     let Some(token) = world.refresh_tokens.get(value).cloned() else {
-        return Err(OAuthError::new("invalid_grant", "the refresh token is not valid"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the refresh token is not valid",
+        ));
     };
     let Some(family) = world.families.get(&token.family).cloned() else {
-        return Err(OAuthError::new("invalid_grant", "the refresh token is not valid"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the refresh token is not valid",
+        ));
     };
     if family.client_id != client.id {
-        return Err(OAuthError::new("invalid_grant", "the refresh token was issued to another client"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the refresh token was issued to another client",
+        ));
     }
     if token.retired {
         // Reuse of a rotated token: someone else holds a copy. Revoke the whole family.
         revoke_family(world, &token.family);
-        return Err(OAuthError::new("invalid_grant", "the refresh token was already used; the grant is revoked"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the refresh token was already used; the grant is revoked",
+        ));
     }
     if token.revoked || family.revoked {
         return Err(OAuthError::new("invalid_grant", "the grant was revoked"));
     }
     if token.expires <= now {
-        return Err(OAuthError::new("invalid_grant", "the refresh token expired"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the refresh token expired",
+        ));
     }
     let allowed: BTreeSet<String> = token.scopes.intersection(&family.scopes).cloned().collect();
     let scopes = match field(form, "scope").filter(|s| !s.is_empty()) {
         None => allowed,
         Some(raw) => {
-            let asked = super::parse_scopes(raw).map_err(|e| OAuthError::new("invalid_scope", e))?;
+            let asked =
+                super::parse_scopes(raw).map_err(|e| OAuthError::new("invalid_scope", e))?;
             if !asked.is_subset(&allowed) {
-                return Err(OAuthError::new("invalid_scope", "scope exceeds what was granted"));
+                return Err(OAuthError::new(
+                    "invalid_scope",
+                    "scope exceeds what was granted",
+                ));
             }
             asked
         }
@@ -143,56 +209,114 @@ fn refresh(app: &App, world: &mut World, client: &OAuthClient, form: &[(String, 
     if let Some(t) = world.refresh_tokens.get_mut(value) {
         t.retired = true;
     }
-    Ok(issue::issue(app, world, Grant {
-        family: &token.family,
-        scopes,
-        nonce: None,
-        auth_time: token.auth_time,
-        expires_in: None,
-    }))
+    Ok(issue::issue(
+        app,
+        world,
+        Grant {
+            family: &token.family,
+            scopes,
+            nonce: None,
+            auth_time: token.auth_time,
+            expires_in: None,
+        },
+    ))
 }
 
-fn client_credentials(app: &App, world: &mut World, client: &OAuthClient, form: &[(String, String)]) -> Result<Value, OAuthError> {
+fn client_credentials(
+    app: &App,
+    world: &mut World,
+    client: &OAuthClient,
+    form: &[(String, String)],
+) -> Result<Value, OAuthError> {
     if client.secret.is_none() {
-        return Err(OAuthError::new("unauthorized_client", "public clients cannot use client_credentials"));
+        return Err(OAuthError::new(
+            "unauthorized_client",
+            "public clients cannot use client_credentials",
+        ));
     }
     let user_only = ["openid", "offline_access", "email"];
     let scopes = match field(form, "scope").filter(|s| !s.is_empty()) {
-        None => client.scopes.iter().filter(|s| !user_only.contains(&s.as_str())).cloned().collect(),
+        None => client
+            .scopes
+            .iter()
+            .filter(|s| !user_only.contains(&s.as_str()))
+            .cloned()
+            .collect(),
         Some(raw) => super::parse_scopes(raw).map_err(|e| OAuthError::new("invalid_scope", e))?,
     };
-    if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(*s) || user_only.contains(&s.as_str())) {
-        return Err(OAuthError::new("invalid_scope", format!("'{bad}' cannot be granted to an app-only token")));
+    if let Some(bad) = scopes
+        .iter()
+        .find(|s| !client.scopes.contains(*s) || user_only.contains(&s.as_str()))
+    {
+        return Err(OAuthError::new(
+            "invalid_scope",
+            format!("'{bad}' cannot be granted to an app-only token"),
+        ));
     }
     let family = issue::new_family(world, None, &client.id, &scopes);
     let now = world.now();
-    Ok(issue::issue(app, world, Grant { family: &family, scopes, nonce: None, auth_time: now, expires_in: None }))
+    Ok(issue::issue(
+        app,
+        world,
+        Grant {
+            family: &family,
+            scopes,
+            nonce: None,
+            auth_time: now,
+            expires_in: None,
+        },
+    ))
 }
 
-fn device_code(app: &App, world: &mut World, client: &OAuthClient, form: &[(String, String)]) -> Result<Value, OAuthError> {
+fn device_code(
+    app: &App,
+    world: &mut World,
+    client: &OAuthClient,
+    form: &[(String, String)],
+) -> Result<Value, OAuthError> {
     let code = required(form, "device_code")?.to_string();
     let now = world.now();
     let Some(grant) = world.device_grants.get_mut(&code) else {
-        return Err(OAuthError::new("invalid_grant", "the device code is not valid"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the device code is not valid",
+        ));
     };
     if grant.client_id != client.id {
-        return Err(OAuthError::new("invalid_grant", "the device code was issued to another client"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the device code was issued to another client",
+        ));
     }
     if grant.redeemed {
-        return Err(OAuthError::new("invalid_grant", "the device code was already used"));
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the device code was already used",
+        ));
     }
     if grant.expires <= now {
-        return Err(OAuthError::new("expired_token", "the device code expired; start again"));
+        return Err(OAuthError::new(
+            "expired_token",
+            "the device code expired; start again",
+        ));
     }
     match grant.decision.clone() {
         None => {
-            let too_soon = grant.last_poll.is_some_and(|t| now < t + Duration::seconds(grant.interval));
+            let too_soon = grant
+                .last_poll
+                .is_some_and(|t| now < t + Duration::seconds(grant.interval));
             grant.last_poll = Some(now);
             if too_soon {
                 grant.interval += 5;
-                Err(OAuthError::new("slow_down", format!("poll at most every {} seconds", grant.interval)))
+                Err(OAuthError::new(
+                    "slow_down",
+                    format!("poll at most every {} seconds", grant.interval),
+                ))
             } else {
-                Err(OAuthError::new("authorization_pending", "the user has not finished yet"))
+                Err(OAuthError::new(
+                    "authorization_pending",
+                    "the user has not finished yet",
+                ))
             }
         }
         Some(Err(())) => Err(OAuthError::new("access_denied", "the user denied access")),
@@ -201,7 +325,17 @@ fn device_code(app: &App, world: &mut World, client: &OAuthClient, form: &[(Stri
             let scopes = grant.scopes.clone();
             issue::record_consent(world, &user_id, &client.id, &scopes);
             let family = issue::new_family(world, Some(&user_id), &client.id, &scopes);
-            Ok(issue::issue(app, world, Grant { family: &family, scopes, nonce: None, auth_time: now, expires_in: None }))
+            Ok(issue::issue(
+                app,
+                world,
+                Grant {
+                    family: &family,
+                    scopes,
+                    nonce: None,
+                    auth_time: now,
+                    expires_in: None,
+                },
+            ))
         }
     }
 }

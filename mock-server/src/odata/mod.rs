@@ -1,31 +1,84 @@
-//! TEMPORARY STUB (replaced by the real engine).
-#![allow(dead_code, unused_variables)]
-use std::collections::BTreeMap;
-use serde_json::Value;
-#[derive(Debug, Clone)]
-pub enum PropType { String, Number, Bool, DateTime, Date, Object(Schema), Collection(Box<PropType>) }
-#[derive(Debug, Clone, Default)]
-pub struct Schema;
-impl Schema {
-    pub fn from_openapi(spec: &Value, name: &str) -> Result<Schema, String> { Ok(Schema) }
-    pub fn resolve(&self, p: &[&str]) -> Option<&PropType> { None }
-}
-#[derive(Debug, thiserror::Error)]
+//! OData v4 query options (`$filter`, `$orderby`, `$select`, `$top`, `$skip`, `$count`,
+//! `$search`, `$skiptoken`) evaluated over JSON collections, with keyset paging and signed
+//! skip tokens (design §2.3, §2.4).
+
+mod eval;
+pub mod filter;
+mod lexer;
+mod link;
+pub mod orderby;
+mod paging;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod select;
+pub mod token;
+
+#[cfg(test)]
+mod filter_tests;
+#[cfg(test)]
+mod paging_tests;
+
+pub use filter::{Filter, quote};
+pub use link::next_link;
+pub use orderby::{OrderKey, compare};
+pub use paging::{PageResult, Position, page};
+pub use query::{Limits, QueryOptions, query_fingerprint};
+pub use schema::{PropType, ScalarType, Schema};
+pub use search::Search;
+pub use select::Select;
+pub use token::{TokenError, TokenSigner};
+
+/// A client error in a query option, rendered by the server as a 400 response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct ODataError { pub code: &'static str, pub target: &'static str, pub message: String, pub position: Option<usize> }
-pub struct TokenSigner;
-impl TokenSigner {
-    pub fn new(k: &[u8]) -> Self { TokenSigner }
-    pub fn sign<T: serde::Serialize>(&self, p: &T) -> String { serde_json::to_string(p).unwrap_or_default() }
-    pub fn verify<T: serde::de::DeserializeOwned>(&self, t: &str) -> Result<T, ODataError> { serde_json::from_str(t).map_err(|e| ODataError{code:"x",target:"x",message:e.to_string(),position:None}) }
+pub struct ODataError {
+    /// Error code: `invalidFilter` for `$filter`, `invalidQuery` for everything else.
+    pub code: &'static str,
+    /// The query option at fault, e.g. `$filter`, `$top`, or `query` for an unknown option.
+    pub target: &'static str,
+    /// Human-readable message, ending in `at position N` when a position is known.
+    pub message: String,
+    /// 0-based character offset in the option's value where the problem starts.
+    pub position: Option<usize>,
 }
-#[derive(Default, Clone, Copy)]
-pub struct Limits;
-pub struct QueryOptions { pub skiptoken: Option<String> }
-impl QueryOptions { pub fn parse(p: &[(String, String)], s: &Schema, l: Limits) -> Result<Self, ODataError> { Ok(QueryOptions{skiptoken:None}) } }
-pub struct Position { pub keys: Vec<Value>, pub id: String }
-pub struct PageResult { pub items: Vec<Value>, pub next: Option<Position>, pub count: Option<usize> }
-pub fn page<V: AsRef<Value>>(items: &BTreeMap<String, V>, o: &QueryOptions, a: Option<&Position>) -> PageResult { PageResult{items: vec![], next: None, count: None} }
-pub fn query_fingerprint(o: &QueryOptions) -> u64 { 0 }
-pub fn next_link(b: &str, p: &[(String, String)], t: &str) -> String { String::new() }
-pub fn quote(s: &str) -> String { format!("'{}'", s.replace('\'', "''")) }
+
+impl ODataError {
+    /// An `invalidFilter` error at `position` of the `$filter` text.
+    pub fn filter(message: impl std::fmt::Display, position: usize) -> Self {
+        Self::at("invalidFilter", "$filter", message, position)
+    }
+
+    /// An `invalidQuery` error for `target` at `position` of that option's text.
+    pub fn query_at(
+        target: &'static str,
+        message: impl std::fmt::Display,
+        position: usize,
+    ) -> Self {
+        Self::at("invalidQuery", target, message, position)
+    }
+
+    /// An `invalidQuery` error for `target` without a position.
+    pub fn query(target: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code: "invalidQuery",
+            target,
+            message: message.into(),
+            position: None,
+        }
+    }
+
+    fn at(
+        code: &'static str,
+        target: &'static str,
+        message: impl std::fmt::Display,
+        position: usize,
+    ) -> Self {
+        Self {
+            code,
+            target,
+            message: format!("{message} at position {position}"),
+            position: Some(position),
+        }
+    }
+}

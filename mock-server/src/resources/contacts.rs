@@ -24,7 +24,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/me/contacts", get(list).post(create))
         .route("/v1/me/contacts/delta", get(super::delta::delta))
-        .route("/v1/me/contacts/{id}", get(get_one).patch(update).delete(remove))
+        .route(
+            "/v1/me/contacts/{id}",
+            get(get_one).patch(update).delete(remove),
+        )
 }
 
 /// The server-owned part of a contact.
@@ -47,7 +50,14 @@ pub struct Meta {
 const EMAIL_TYPES: &[&str] = &["home", "work", "other"];
 const PHONE_TYPES: &[&str] = &["mobile", "home", "work", "other"];
 const NAME_PARTS: &[&str] = &["givenName", "familyName", "middleName", "formatted"];
-const ADDRESS_PARTS: &[&str] = &["formatted", "streetAddress", "locality", "region", "postalCode", "country"];
+const ADDRESS_PARTS: &[&str] = &[
+    "formatted",
+    "streetAddress",
+    "locality",
+    "region",
+    "postalCode",
+    "country",
+];
 
 /// The full JSON representation of a contact from its writable fields and metadata.
 /// Validates every writable field (unknown fields are ignored).
@@ -55,14 +65,22 @@ pub fn representation(fields: &Value, meta: &Meta) -> ApiResult<Value> {
     let input = validate::obj(fields, "body")?;
     let display_name = match input.get("displayName") {
         Some(v) => validate::text(v, "displayName", 256)?,
-        None => return Err(ApiError::validation("displayName", "'displayName' is required")),
+        None => {
+            return Err(ApiError::validation(
+                "displayName",
+                "'displayName' is required",
+            ));
+        }
     };
     let mut name = Map::new();
     if let Some(v) = input.get("name").filter(|v| !v.is_null()) {
         let given = validate::obj(v, "name")?;
         for part in NAME_PARTS {
             if let Some(p) = given.get(*part).filter(|p| !p.is_null()) {
-                name.insert(part.to_string(), json!(validate::string(p, &format!("name/{part}"), 0, 256)?));
+                name.insert(
+                    part.to_string(),
+                    json!(validate::string(p, &format!("name/{part}"), 0, 256)?),
+                );
             }
         }
     }
@@ -88,7 +106,10 @@ pub fn representation(fields: &Value, meta: &Meta) -> ApiResult<Value> {
     for (i, e) in list("emails", 20)?.iter().enumerate() {
         let t = format!("emails/{i}");
         let e = validate::obj(e, &t)?;
-        let value = validate::email(e.get("value").unwrap_or(&Value::Null), &format!("{t}/value"))?;
+        let value = validate::email(
+            e.get("value").unwrap_or(&Value::Null),
+            &format!("{t}/value"),
+        )?;
         let kind = match e.get("type") {
             None | Some(Value::Null) => "other".to_string(),
             Some(v) => validate::one_of(v, &format!("{t}/type"), EMAIL_TYPES)?,
@@ -103,9 +124,19 @@ pub fn representation(fields: &Value, meta: &Meta) -> ApiResult<Value> {
     for (i, p) in list("phoneNumbers", 20)?.iter().enumerate() {
         let t = format!("phoneNumbers/{i}");
         let p = validate::obj(p, &t)?;
-        let value = validate::text(p.get("value").unwrap_or(&Value::Null), &format!("{t}/value"), 64)?;
-        if !value.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c)) {
-            return Err(ApiError::validation(format!("{t}/value"), format!("'{t}/value' must be a phone number")));
+        let value = validate::text(
+            p.get("value").unwrap_or(&Value::Null),
+            &format!("{t}/value"),
+            64,
+        )?;
+        if !value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().x".contains(c))
+        {
+            return Err(ApiError::validation(
+                format!("{t}/value"),
+                format!("'{t}/value' must be a phone number"),
+            ));
         }
         let kind = match p.get("type") {
             None | Some(Value::Null) => "mobile".to_string(),
@@ -133,7 +164,11 @@ pub fn representation(fields: &Value, meta: &Meta) -> ApiResult<Value> {
     for (i, o) in list("organizations", 10)?.iter().enumerate() {
         let t = format!("organizations/{i}");
         let o = validate::obj(o, &t)?;
-        let name = validate::text(o.get("name").unwrap_or(&Value::Null), &format!("{t}/name"), 256)?;
+        let name = validate::text(
+            o.get("name").unwrap_or(&Value::Null),
+            &format!("{t}/name"),
+            256,
+        )?;
         let mut out = json!({ "name": name });
         if let Some(v) = o.get("title").filter(|v| !v.is_null()) {
             out["title"] = json!(validate::string(v, &format!("{t}/title"), 0, 256)?);
@@ -246,20 +281,24 @@ async fn list(
     let after = match &opts.skiptoken {
         None => None,
         Some(t) => {
-            let token: ListToken = app
-                .signer
-                .verify(t)
-                .map_err(|_| invalid_skiptoken())?;
+            let token: ListToken = app.signer.verify(t).map_err(|_| invalid_skiptoken())?;
             if token.u != user || token.q != fingerprint {
                 return Err(invalid_skiptoken());
             }
-            Some(Position { keys: token.k, id: token.i })
+            Some(Position {
+                keys: token.k,
+                id: token.i,
+            })
         }
     };
     let page = {
         let world = app.world.lock();
         let empty = Default::default();
-        let items = world.contacts.get(&user).map(|b| &b.items).unwrap_or(&empty);
+        let items = world
+            .contacts
+            .get(&user)
+            .map(|b| &b.items)
+            .unwrap_or(&empty);
         odata::page(items, &opts, after.as_ref())
     };
     let mut body = json!({ "value": page.items });
@@ -267,15 +306,28 @@ async fn list(
         body["@odata.count"] = json!(count);
     }
     if let Some(next) = page.next {
-        let token = app.signer.sign(&ListToken { u: user, q: fingerprint, k: next.keys, i: next.id });
-        body["@odata.nextLink"] = json!(odata::next_link(&format!("{}{}", app.base_url, uri.path()), &pairs, &token));
+        let token = app.signer.sign(&ListToken {
+            u: user,
+            q: fingerprint,
+            k: next.keys,
+            i: next.id,
+        });
+        body["@odata.nextLink"] = json!(odata::next_link(
+            &format!("{}{}", app.base_url, uri.path()),
+            &pairs,
+            &token
+        ));
     }
     Ok(axum::Json(body).into_response())
 }
 
 fn invalid_skiptoken() -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalidSkipToken", "the $skiptoken is not valid for this query")
-        .target("$skiptoken")
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalidSkipToken",
+        "the $skiptoken is not valid for this query",
+    )
+    .target("$skiptoken")
 }
 
 async fn create(
@@ -290,12 +342,24 @@ async fn create(
     let now = world.now();
     let id = world.new_id("c");
     let version = world.next_version();
-    let meta = Meta { id: id.clone(), version, published: now, updated: now, is_friend: false, friend_id: None };
+    let meta = Meta {
+        id: id.clone(),
+        version,
+        published: now,
+        updated: now,
+        is_friend: false,
+        friend_id: None,
+    };
     let value = representation(&input, &meta)?;
     commit(&mut world, &user, &id, Some(value.clone()));
     drop(world);
     let location = format!("{}/v1/me/contacts/{id}", app.base_url);
-    Ok(with_etag(StatusCode::CREATED, value, version, Some(location)))
+    Ok(with_etag(
+        StatusCode::CREATED,
+        value,
+        version,
+        Some(location),
+    ))
 }
 
 fn with_etag(status: StatusCode, value: Value, version: u64, location: Option<String>) -> Response {
@@ -349,7 +413,11 @@ fn check_if_match(headers: &HeaderMap, current: &Value) -> ApiResult<()> {
     }
 }
 
-async fn get_one(State(app): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn get_one(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     caller.require("contacts.read")?;
     let user = caller.user()?;
     let value = find(&app.world.lock(), user, &id)?;
@@ -372,7 +440,11 @@ async fn update(
     check_if_match(&headers, &current)?;
     let mut fields = (*current).clone();
     for (k, v) in patch {
-        if matches!(k.as_str(), "id" | "isFriend" | "friendId" | "published" | "updated") || k.starts_with('@') {
+        if matches!(
+            k.as_str(),
+            "id" | "isFriend" | "friendId" | "published" | "updated"
+        ) || k.starts_with('@')
+        {
             continue;
         }
         if k == "name" && v.is_object() {
@@ -391,7 +463,10 @@ async fn update(
         fields[k.as_str()] = v;
     }
     if fields.get("displayName").is_some_and(Value::is_null) {
-        return Err(ApiError::validation("displayName", "'displayName' cannot be removed"));
+        return Err(ApiError::validation(
+            "displayName",
+            "'displayName' cannot be removed",
+        ));
     }
     let version = world.next_version();
     let mut meta = meta_of(&current, version);

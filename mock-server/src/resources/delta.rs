@@ -59,7 +59,9 @@ pub async fn delta(
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_TOP).contains(n))
-            .ok_or_else(|| ApiError::validation("$top", format!("'$top' must be 1 to {MAX_TOP}")))?,
+            .ok_or_else(|| {
+                ApiError::validation("$top", format!("'$top' must be 1 to {MAX_TOP}"))
+            })?,
     };
     let base = format!("{}{}", app.base_url, uri.path());
     let mut world = app.world.lock();
@@ -78,9 +80,23 @@ pub async fn delta(
         if c.u != user {
             return Err(bad_token("$deltatoken"));
         }
-        Cursor { u: user.clone(), s: c.s, a: None, t: Some(book.seq), p: Some(c.s), n: top }
+        Cursor {
+            u: user.clone(),
+            s: c.s,
+            a: None,
+            t: Some(book.seq),
+            p: Some(c.s),
+            n: top,
+        }
     } else {
-        Cursor { u: user.clone(), s: book.seq, a: None, t: None, p: None, n: top }
+        Cursor {
+            u: user.clone(),
+            s: book.seq,
+            a: None,
+            t: None,
+            p: None,
+            n: top,
+        }
     };
     if cursor.t.is_some() && cursor.s < book.floor {
         return Err(ApiError::new(
@@ -102,7 +118,14 @@ pub async fn delta(
         }
         None => {
             let end = cursor.t.unwrap_or(cursor.s);
-            let token = app.signer.sign(&Cursor { u: user, s: end, a: None, t: None, p: None, n: cursor.n });
+            let token = app.signer.sign(&Cursor {
+                u: user,
+                s: end,
+                a: None,
+                t: None,
+                p: None,
+                n: cursor.n,
+            });
             body["@odata.deltaLink"] = json!(link(&base, "$deltatoken", &token));
         }
     }
@@ -116,12 +139,19 @@ fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<Value>, Option<Cursor>) {
         None => Bound::Unbounded,
     };
     let mut iter = book.items.range((start, Bound::Unbounded));
-    let items: Vec<Value> = iter.by_ref().take(c.n).map(|(_, v)| (**v).clone()).collect();
+    let items: Vec<Value> = iter
+        .by_ref()
+        .take(c.n)
+        .map(|(_, v)| (**v).clone())
+        .collect();
     let more = iter.next().is_some();
     let next = more.then(|| Cursor {
         u: c.u.clone(),
         s: c.s,
-        a: items.last().and_then(|v| v["id"].as_str()).map(str::to_string),
+        a: items
+            .last()
+            .and_then(|v| v["id"].as_str())
+            .map(str::to_string),
         t: None,
         p: None,
         n: c.n,
@@ -165,6 +195,10 @@ fn link(base: &str, name: &str, token: &str) -> String {
 }
 
 fn bad_token(target: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalidDeltaToken", format!("the {target} is not valid"))
-        .target(target)
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalidDeltaToken",
+        format!("the {target} is not valid"),
+    )
+    .target(target)
 }

@@ -54,7 +54,10 @@ pub fn public_json(user: &User) -> Value {
 async fn get_me(State(app): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Value>> {
     caller.require("profile")?;
     let world = app.world.lock();
-    let user = world.users.get(caller.user()?).ok_or_else(|| ApiError::not_found("the user"))?;
+    let user = world
+        .users
+        .get(caller.user()?)
+        .ok_or_else(|| ApiError::not_found("the user"))?;
     Ok(axum::Json(me_json(user, caller.has("email"))))
 }
 
@@ -66,24 +69,39 @@ async fn update_me(
     caller.require("profile.write")?;
     let patch = validate::object(&body)?;
     // Validate everything before changing anything.
-    let display_name = patch.get("displayName").map(|v| validate::text(v, "displayName", 100)).transpose()?;
+    let display_name = patch
+        .get("displayName")
+        .map(|v| validate::text(v, "displayName", 100))
+        .transpose()?;
     let mut given = None;
     let mut family = None;
     if let Some(name) = patch.get("name") {
         let name = validate::obj(name, "name")?;
-        given = name.get("givenName").map(|v| validate::string(v, "name/givenName", 0, 100)).transpose()?;
-        family = name.get("familyName").map(|v| validate::string(v, "name/familyName", 0, 100)).transpose()?;
+        given = name
+            .get("givenName")
+            .map(|v| validate::string(v, "name/givenName", 0, 100))
+            .transpose()?;
+        family = name
+            .get("familyName")
+            .map(|v| validate::string(v, "name/familyName", 0, 100))
+            .transpose()?;
     }
     let photo = match patch.get("photo") {
         None => None,
         Some(Value::Null) => Some(None),
         Some(v) => Some(Some(validate::http_url(v, "photo")?)),
     };
-    let locale = patch.get("locale").map(|v| validate::locale(v, "locale")).transpose()?;
+    let locale = patch
+        .get("locale")
+        .map(|v| validate::locale(v, "locale"))
+        .transpose()?;
     let mut world = app.world.lock();
     let now = world.now();
     let user_id = caller.user()?.to_string();
-    let user = world.users.get_mut(&user_id).ok_or_else(|| ApiError::not_found("the user"))?;
+    let user = world
+        .users
+        .get_mut(&user_id)
+        .ok_or_else(|| ApiError::not_found("the user"))?;
     if let Some(v) = display_name {
         user.display_name = v;
     }
@@ -106,7 +124,10 @@ async fn update_me(
 async fn get_status(State(app): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Value>> {
     caller.require("profile")?;
     let world = app.world.lock();
-    let user = world.users.get(caller.user()?).ok_or_else(|| ApiError::not_found("the user"))?;
+    let user = world
+        .users
+        .get(caller.user()?)
+        .ok_or_else(|| ApiError::not_found("the user"))?;
     Ok(axum::Json(status_json(user)))
 }
 
@@ -117,6 +138,9 @@ async fn get_user(
 ) -> ApiResult<axum::Json<Value>> {
     caller.require("profile")?;
     let world = app.world.lock();
-    let user = world.users.get(&id).ok_or_else(|| ApiError::not_found("the user"))?;
+    let user = world
+        .users
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("the user"))?;
     Ok(axum::Json(public_json(user)))
 }

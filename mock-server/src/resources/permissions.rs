@@ -37,7 +37,9 @@ async fn list(State(app): State<AppState>, caller: Caller) -> ApiResult<axum::Js
 
 /// Revokes every token of every grant family of `user` and `client`, and the consent.
 pub fn revoke_grant(world: &mut World, user: &str, client: &str) {
-    world.consents.remove(&(user.to_string(), client.to_string()));
+    world
+        .consents
+        .remove(&(user.to_string(), client.to_string()));
     for family in world.families.values_mut() {
         if family.user_id.as_deref() == Some(user) && family.client_id == client {
             family.revoked = true;
@@ -58,14 +60,20 @@ async fn revoke_scope(
 ) -> ApiResult<StatusCode> {
     let user = caller.user()?.to_string();
     if !caller.has(&scope) {
-        return Err(ApiError::not_found(&format!("the scope '{scope}' in this grant")).target("scope"));
+        return Err(
+            ApiError::not_found(&format!("the scope '{scope}' in this grant")).target("scope"),
+        );
     }
     let mut world = app.world.lock();
-    if let Some(consent) = world.consents.get_mut(&(user.clone(), caller.client_id.clone())) {
+    if let Some(consent) = world
+        .consents
+        .get_mut(&(user.clone(), caller.client_id.clone()))
+    {
         consent.scopes.remove(&scope);
     }
     for family in world.families.values_mut() {
-        if family.user_id.as_deref() == Some(user.as_str()) && family.client_id == caller.client_id {
+        if family.user_id.as_deref() == Some(user.as_str()) && family.client_id == caller.client_id
+        {
             family.scopes.remove(&scope);
         }
     }

@@ -24,7 +24,11 @@ fn envelope(start_index: usize, total: usize, entry: Vec<Value>) -> Value {
     json!({ "startIndex": start_index, "itemsPerPage": entry.len(), "totalResults": total, "entry": entry })
 }
 
-async fn get_one(State(app): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
+async fn get_one(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
     caller.require("contacts.read")?;
     let user = caller.user()?;
     let world = app.world.lock();
@@ -36,7 +40,11 @@ async fn get_one(State(app): State<AppState>, caller: Caller, Path(id): Path<Str
     Ok(axum::Json(envelope(1, 1, vec![(**contact).clone()])))
 }
 
-async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> ApiResult<axum::Json<Value>> {
+async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::Json<Value>> {
     caller.require("contacts.read")?;
     let user = caller.user()?.to_string();
     let pairs = query_pairs(raw.as_deref());
@@ -45,11 +53,9 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
 
     let start_index = match get("startIndex") {
         None => 1,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ApiError::validation("startIndex", "'startIndex' must be an integer ≥ 1"))?,
+        Some(s) => s.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            ApiError::validation("startIndex", "'startIndex' must be an integer ≥ 1")
+        })?,
     };
     let count = match get("count") {
         None => 100,
@@ -57,7 +63,9 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
             .parse::<usize>()
             .ok()
             .filter(|n| *n <= 1000)
-            .ok_or_else(|| ApiError::validation("count", "'count' must be an integer from 0 to 1000"))?,
+            .ok_or_else(|| {
+                ApiError::validation("count", "'count' must be an integer from 0 to 1000")
+            })?,
     };
     let mut clauses = Vec::new();
     if let Some(by) = get("filterBy") {
@@ -65,9 +73,17 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
         clauses.push(filter_clause(schema, by, op, get("filterValue"))?);
     }
     if let Some(since) = get("updatedSince") {
-        let t = chrono::DateTime::parse_from_rfc3339(since)
-            .map_err(|_| ApiError::validation("updatedSince", "'updatedSince' must be an RFC 3339 date-time"))?;
-        clauses.push(format!("updated ge {}", t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        let t = chrono::DateTime::parse_from_rfc3339(since).map_err(|_| {
+            ApiError::validation(
+                "updatedSince",
+                "'updatedSince' must be an RFC 3339 date-time",
+            )
+        })?;
+        clauses.push(format!(
+            "updated ge {}",
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
     }
     let mut odata_pairs: Vec<(String, String)> = vec![
         ("$top".into(), count.to_string()),
@@ -81,9 +97,17 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
         let order = match get("sortOrder").unwrap_or("ascending") {
             "ascending" => "asc",
             "descending" => "desc",
-            _ => return Err(ApiError::validation("sortOrder", "'sortOrder' must be ascending or descending")),
+            _ => {
+                return Err(ApiError::validation(
+                    "sortOrder",
+                    "'sortOrder' must be ascending or descending",
+                ));
+            }
         };
-        odata_pairs.push(("$orderby".into(), format!("{} {order}", by.replace('.', "/"))));
+        odata_pairs.push((
+            "$orderby".into(),
+            format!("{} {order}", by.replace('.', "/")),
+        ));
     }
     if let Some(fields) = get("fields").filter(|f| *f != "@all" && !f.is_empty()) {
         odata_pairs.push(("$select".into(), fields.replace('.', "/")));
@@ -100,7 +124,11 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
     let page = {
         let world = app.world.lock();
         let empty = Default::default();
-        let items = world.contacts.get(&user).map(|b| &b.items).unwrap_or(&empty);
+        let items = world
+            .contacts
+            .get(&user)
+            .map(|b| &b.items)
+            .unwrap_or(&empty);
         odata::page(items, &opts, None)
     };
     let total = page.count.unwrap_or(page.items.len());
@@ -111,10 +139,19 @@ async fn list(State(app): State<AppState>, caller: Caller, RawQuery(raw): RawQue
 /// (`emails.value`) becomes a lambda (`emails/any(x: x/value eq '...')`).
 fn filter_clause(schema: &Schema, by: &str, op: &str, value: Option<&str>) -> ApiResult<String> {
     let segments: Vec<&str> = by.split('.').collect();
-    if segments.iter().any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric())) {
-        return Err(ApiError::validation("filterBy", format!("'{by}' is not a contact field")));
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(ApiError::validation(
+            "filterBy",
+            format!("'{by}' is not a contact field"),
+        ));
     }
-    let head_is_collection = matches!(schema.resolve(&segments[..1]), Some(PropType::Collection(_)));
+    let head_is_collection = matches!(
+        schema.resolve(&segments[..1]),
+        Some(PropType::Collection(_))
+    );
     let (prefix, path) = if head_is_collection && segments.len() > 1 {
         (Some(segments[0]), format!("x/{}", segments[1..].join("/")))
     } else {
@@ -125,7 +162,11 @@ fn filter_clause(schema: &Schema, by: &str, op: &str, value: Option<&str>) -> Ap
         Some(PropType::Bool) | Some(PropType::Number) => v.to_string(),
         _ => odata::quote(v),
     };
-    let need = || value.ok_or_else(|| ApiError::validation("filterValue", "'filterValue' is required for this filterOp"));
+    let need = || {
+        value.ok_or_else(|| {
+            ApiError::validation("filterValue", "'filterValue' is required for this filterOp")
+        })
+    };
     let condition = match op {
         "equals" => format!("{path} eq {}", literal(need()?)),
         "contains" => format!("contains({path},{})", odata::quote(need()?)),

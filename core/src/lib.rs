@@ -1,0 +1,1 @@
+//! `messenger-connect`: the async Rust client of the Messenger Connect API.

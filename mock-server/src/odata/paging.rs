@@ -1,0 +1,232 @@
+//! Keyset paging over a collection held in a `BTreeMap` keyed by item id.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::orderby::{OrderKey, SortVal, compare_vals, key_value, sort_val};
+use super::query::QueryOptions;
+use super::select;
+
+/// Where a page ended: the sort-key values and id of the last item returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    /// The values of the `$orderby` keys (in order; `null` when missing).
+    pub keys: Vec<Value>,
+    /// The item's id (the final tie-breaker).
+    pub id: String,
+}
+
+/// One page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageResult {
+    /// The items of this page, already `$select`ed.
+    pub items: Vec<Value>,
+    /// Where to continue from; `Some` when more matching items follow.
+    pub next: Option<Position>,
+    /// The number of matching items regardless of paging, when `$count=true`.
+    pub count: Option<usize>,
+}
+
+fn selected(opts: &QueryOptions, item: &Value) -> bool {
+    opts.filter.as_ref().is_none_or(|f| f.matches(item))
+        && opts.search.as_ref().is_none_or(|s| s.matches(item))
+}
+
+fn output(opts: &QueryOptions, item: &Value) -> Value {
+    match &opts.select {
+        Some(s) => select::apply(item, s),
+        None => item.clone(),
+    }
+}
+
+fn position_of(id: &str, item: &Value, keys: &[OrderKey]) -> Position {
+    Position {
+        keys: keys
+            .iter()
+            .map(|k| key_value(item, k).cloned().unwrap_or(Value::Null))
+            .collect(),
+        id: id.to_string(),
+    }
+}
+
+/// Returns one page: items selected by `$filter` and `$search`, sorted by `$orderby` then
+/// id, starting strictly after `after` (or after `$skip` items when `after` is `None`),
+/// at most `$top` of them.
+///
+/// In id order without filter or search this walks only the page (`BTreeMap::range`);
+/// otherwise it scans the items once, keeping only the best `$skip + $top + 1` in a heap.
+pub fn page<V: AsRef<Value>>(
+    items: &BTreeMap<String, V>,
+    opts: &QueryOptions,
+    after: Option<&Position>,
+) -> PageResult {
+    if opts.is_id_order() {
+        page_in_id_order(items, opts, after)
+    } else {
+        page_sorted(items, opts, after)
+    }
+}
+
+/// Id order: walk the map from the position; a full scan only to count filtered items.
+fn page_in_id_order<V: AsRef<Value>>(
+    items: &BTreeMap<String, V>,
+    opts: &QueryOptions,
+    after: Option<&Position>,
+) -> PageResult {
+    let plain = opts.filter.is_none() && opts.search.is_none();
+    let count = opts.count.then(|| {
+        if plain {
+            items.len()
+        } else {
+            items
+                .values()
+                .filter(|v| selected(opts, v.as_ref()))
+                .count()
+        }
+    });
+    if opts.top == 0 {
+        return PageResult {
+            items: Vec::new(),
+            next: None,
+            count,
+        };
+    }
+    let lower = match after {
+        Some(p) => Bound::Excluded(p.id.as_str()),
+        None => Bound::Unbounded,
+    };
+    let range = items
+        .range::<str, _>((lower, Bound::Unbounded))
+        .map(|(id, v)| (id, v.as_ref()));
+    let skip = if after.is_some() { 0 } else { opts.skip };
+    let mut matching: Box<dyn Iterator<Item = (&String, &Value)>> = if plain {
+        Box::new(range.skip(skip))
+    } else {
+        Box::new(range.filter(|(_, v)| selected(opts, v)).skip(skip))
+    };
+    let mut out = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for (id, v) in matching.by_ref() {
+        if out.len() == opts.top {
+            more = true;
+            break;
+        }
+        out.push(output(opts, v));
+        last = Some((id, v));
+    }
+    PageResult {
+        items: out,
+        next: last
+            .filter(|_| more)
+            .map(|(id, v)| position_of(id, v, &opts.orderby)),
+        count,
+    }
+}
+
+/// A candidate for the page, ordered by its sort values then id.
+struct Entry<'a> {
+    vals: Vec<SortVal<'a>>,
+    id: &'a str,
+    item: &'a Value,
+    keys: &'a [OrderKey],
+}
+
+impl Ord for Entry<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_vals(&self.vals, self.id, &other.vals, other.id, self.keys)
+    }
+}
+
+impl PartialOrd for Entry<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Entry<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry<'_> {}
+
+/// Any order: one scan keeping the `skip + top + 1` smallest items after the position in a
+/// bounded max-heap (few allocations: an item's keys are copied only when it enters).
+pub(crate) fn page_sorted<V: AsRef<Value>>(
+    items: &BTreeMap<String, V>,
+    opts: &QueryOptions,
+    after: Option<&Position>,
+) -> PageResult {
+    let keys = opts.orderby.as_slice();
+    let pos: Option<(Vec<SortVal<'_>>, &str)> = after.map(|p| {
+        let vals = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| sort_val(p.keys.get(i), k))
+            .collect();
+        (vals, p.id.as_str())
+    });
+    let start = if after.is_some() { 0 } else { opts.skip };
+    let want = if opts.top == 0 {
+        0
+    } else {
+        start.saturating_add(opts.top).saturating_add(1)
+    };
+    let mut heap: BinaryHeap<Entry<'_>> = BinaryHeap::new();
+    let mut count = 0usize;
+    let mut buf: Vec<SortVal<'_>> = Vec::with_capacity(keys.len());
+    for (id, v) in items {
+        let v = v.as_ref();
+        if !selected(opts, v) {
+            continue;
+        }
+        count += 1;
+        if want == 0 {
+            if opts.count {
+                continue;
+            }
+            break;
+        }
+        buf.clear();
+        buf.extend(keys.iter().map(|k| sort_val(key_value(v, k), k)));
+        if let Some((pv, pid)) = &pos
+            && compare_vals(&buf, id, pv, pid, keys) != Ordering::Greater
+        {
+            continue;
+        }
+        if heap.len() < want {
+            heap.push(Entry {
+                vals: buf.clone(),
+                id,
+                item: v,
+                keys,
+            });
+        } else if let Some(mut max) = heap.peek_mut()
+            && compare_vals(&buf, id, &max.vals, max.id, keys) == Ordering::Less
+        {
+            *max = Entry {
+                vals: buf.clone(),
+                id,
+                item: v,
+                keys,
+            };
+        }
+    }
+    let sorted = heap.into_sorted_vec();
+    let more = sorted.len() > start.saturating_add(opts.top);
+    let window: Vec<&Entry<'_>> = sorted.iter().skip(start).take(opts.top).collect();
+    PageResult {
+        items: window.iter().map(|e| output(opts, e.item)).collect(),
+        next: window
+            .last()
+            .filter(|_| more)
+            .map(|e| position_of(e.id, e.item, keys)),
+        count: opts.count.then_some(count),
+    }
+}
