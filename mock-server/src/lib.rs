@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod control;
 mod error;
+mod events;
 mod faults;
 mod journal;
 mod keys;

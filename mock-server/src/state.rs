@@ -278,6 +278,11 @@ pub struct World {
     pub journal: Journal,
     /// Monotonic counter for ETags.
     pub version: u64,
+    /// Changes at every reset, so links and tokens from before a reset are recognised
+    /// (delta links then answer 410 `resyncRequired`).
+    pub epoch: u64,
+    /// Live-event logs by user id.
+    pub events: HashMap<String, crate::events::EventLog>,
 }
 
 impl World {
@@ -303,6 +308,8 @@ impl World {
             faults: Faults::default(),
             journal: Journal::default(),
             version: 0,
+            events: HashMap::new(),
+            epoch: rand::random(),
         }
     }
 

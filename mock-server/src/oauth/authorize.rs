@@ -85,6 +85,7 @@ impl AuthRequest {
 
 /// Checks the parameters. `Err` is the response to send: an error page when the client or
 /// redirect URI cannot be trusted, otherwise an error redirect.
+#[allow(clippy::result_large_err)] // the error is the response itself, built once per request
 fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Response> {
     let get = |k: &str| field(params, k).map(str::to_string);
     let client_id = get("client_id").unwrap_or_default();

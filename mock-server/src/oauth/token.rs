@@ -111,6 +111,24 @@ fn authorization_code(
             ));
         }
     }
+    // The user may have disconnected the app (or dropped a scope) since the code was issued.
+    let consented = world
+        .consents
+        .get(&(code.user_id.clone(), client.id.clone()))
+        .is_some_and(|c| code.scopes.is_subset(&c.scopes));
+    if !consented {
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the user withdrew consent for this authorization",
+        ));
+    }
+    if code.code_challenge.is_none() && field(form, "code_verifier").is_some() {
+        // PKCE downgrade (RFC 9700 §2.1.1): a verifier without a challenge is refused.
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "code_verifier sent but the authorization request had no code_challenge",
+        ));
+    }
     if let Some(challenge) = &code.code_challenge {
         let verifier = required(form, "code_verifier")?;
         let well_formed = (43..=128).contains(&verifier.len())
@@ -189,6 +207,13 @@ fn refresh(
         return Err(OAuthError::new(
             "invalid_grant",
             "the refresh token expired",
+        ));
+    }
+    if !family.scopes.contains("offline_access") {
+        // The user withdrew offline access (DELETE /v1/me/permissions/offline_access).
+        return Err(OAuthError::new(
+            "invalid_grant",
+            "the user withdrew offline access",
         ));
     }
     let allowed: BTreeSet<String> = token.scopes.intersection(&family.scopes).cloned().collect();

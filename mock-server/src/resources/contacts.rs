@@ -261,6 +261,7 @@ pub fn prune(book: &mut ContactBook, now: DateTime<Utc>) {
 /// Payload of a contacts `$skiptoken`: user, query fingerprint, keyset position.
 #[derive(Serialize, Deserialize)]
 struct ListToken {
+    e: u64,
     u: String,
     q: String,
     k: Vec<Value>,
@@ -282,7 +283,7 @@ async fn list(
         None => None,
         Some(t) => {
             let token: ListToken = app.signer.verify(t).map_err(|_| invalid_skiptoken())?;
-            if token.u != user || token.q != fingerprint {
+            if token.u != user || token.q != fingerprint || token.e != app.world.lock().epoch {
                 return Err(invalid_skiptoken());
             }
             Some(Position {
@@ -291,7 +292,7 @@ async fn list(
             })
         }
     };
-    let page = {
+    let (page, epoch) = {
         let world = app.world.lock();
         let empty = Default::default();
         let items = world
@@ -299,7 +300,7 @@ async fn list(
             .get(&user)
             .map(|b| &b.items)
             .unwrap_or(&empty);
-        odata::page(items, &opts, after.as_ref())
+        (odata::page(items, &opts, after.as_ref()), world.epoch)
     };
     let mut body = json!({ "value": page.items });
     if let Some(count) = page.count {
@@ -307,6 +308,7 @@ async fn list(
     }
     if let Some(next) = page.next {
         let token = app.signer.sign(&ListToken {
+            e: epoch,
             u: user,
             q: fingerprint,
             k: next.keys,

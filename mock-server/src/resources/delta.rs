@@ -40,6 +40,9 @@ struct Cursor {
     p: Option<u64>,
     /// Page size.
     n: usize,
+    /// The world's epoch (see `World::epoch`).
+    #[serde(default)]
+    e: u64,
 }
 
 /// Handler of the delta endpoint.
@@ -66,6 +69,7 @@ pub async fn delta(
     let base = format!("{}{}", app.base_url, uri.path());
     let mut world = app.world.lock();
     let now = world.now();
+    let epoch = world.epoch;
     let book = world.contacts.entry(user.clone()).or_default();
     super::contacts::prune(book, now);
 
@@ -81,12 +85,11 @@ pub async fn delta(
             return Err(bad_token("$deltatoken"));
         }
         Cursor {
-            u: user.clone(),
-            s: c.s,
             a: None,
             t: Some(book.seq),
             p: Some(c.s),
             n: top,
+            ..c
         }
     } else {
         Cursor {
@@ -96,13 +99,15 @@ pub async fn delta(
             t: None,
             p: None,
             n: top,
+            e: epoch,
         }
     };
-    if cursor.t.is_some() && cursor.s < book.floor {
+    let stale = cursor.t.is_some() && (cursor.s < book.floor || cursor.s > book.seq);
+    if stale || cursor.e != epoch {
         return Err(ApiError::new(
             StatusCode::GONE,
             "resyncRequired",
-            "the delta token is older than the change log; start a full sync again",
+            "the delta token is older than the change log (or the data was reset); start a full sync again",
         )
         .target("$deltatoken"));
     }
@@ -125,6 +130,7 @@ pub async fn delta(
                 t: None,
                 p: None,
                 n: cursor.n,
+                e: epoch,
             });
             body["@odata.deltaLink"] = json!(link(&base, "$deltatoken", &token));
         }
@@ -155,6 +161,7 @@ fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<Value>, Option<Cursor>) {
         t: None,
         p: None,
         n: c.n,
+        e: c.e,
     });
     (items, next)
 }
@@ -185,6 +192,7 @@ fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<Value>, Option<
         t: Some(to),
         p: page.last().map(|(seq, _)| *seq),
         n: c.n,
+        e: c.e,
     });
     (items, next)
 }
