@@ -92,9 +92,7 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(ActAs(user)) = parts.extensions.get::<ActAs>() {
             return Ok(Caller::acting_as(user.clone()));
         }
-        let token = bearer_token(&parts.headers).ok_or_else(|| {
-            ApiError::invalid_token("an access token is required (Authorization: Bearer ...)")
-        })?;
+        let token = bearer_token(&parts.headers).ok_or_else(ApiError::missing_token)?;
         Caller::from_token(&app.world.lock(), &token)
     }
 }

@@ -73,6 +73,19 @@ impl ApiError {
         )
     }
 
+    /// 401 for a request that carried no token: the RFC 6750 challenge has no error code.
+    pub fn missing_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalidToken",
+            "an access token is required (Authorization: Bearer ...)",
+        )
+        .header(
+            header::WWW_AUTHENTICATE,
+            "Bearer realm=\"messenger-connect\"",
+        )
+    }
+
     /// 403 `insufficientScope` with the RFC 6750 challenge naming the scope needed.
     pub fn insufficient_scope(scope: &str) -> Self {
         Self::new(

@@ -189,6 +189,12 @@ impl Faults {
         self.take_where(method, path, |k| k != FaultKind::CloseSocket)
     }
 
+    /// The `closeSocket` fault that fires for a live-events socket opened at `path`, if
+    /// any (consuming one of its count). The method of a fault, if set, is matched as GET.
+    pub fn take_socket(&mut self, path: &str) -> Option<FaultSpec> {
+        self.take_where("GET", path, |k| k == FaultKind::CloseSocket)
+    }
+
     fn take_where(
         &mut self,
         method: &str,

@@ -1,6 +1,7 @@
 //! What every request goes through around the router: body limit, request id, injected
 //! faults, rate limits, idempotency keys, error decoration and the journal.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -46,6 +47,18 @@ struct Identity {
     user_id: Option<String>,
 }
 
+/// The router, set on every request it handles, so a handler (`$batch`) can run
+/// sub-requests through [`sub_request`].
+#[derive(Clone)]
+pub struct Dispatcher(pub Router);
+
+/// Where a request came from: its own connection, or an item of a `$batch`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Connection,
+    Batch,
+}
+
 /// Handles one request end to end.
 pub async fn handle(
     app: AppState,
@@ -54,44 +67,93 @@ pub async fn handle(
 ) -> Result<Response<Body>, Dropped> {
     let request_id = new_request_id();
     let (parts, body) = req.into_parts();
-    let method = parts.method.clone();
-    let path = parts.uri.path().to_string();
-    let query = query_pairs(parts.uri.query());
-    let bearer = bearer_token(&parts.headers);
-    let idempotency_key = header_str(&parts.headers, "idempotency-key");
+    let entry = new_entry(&app, &parts, &request_id);
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Ok(too_large(&app, entry, &request_id).await);
+        }
+        Err(_) => return Err(Dropped),
+    };
+    core(
+        app,
+        router,
+        parts,
+        body,
+        request_id,
+        entry,
+        Mode::Connection,
+    )
+    .await
+}
 
-    let mut entry = Entry {
-        id: request_id.clone(),
+/// Runs an in-process request (an item of a `$batch`) through everything a request on
+/// its own connection goes through: faults, rate limit, idempotency, journal. Faults
+/// that would drop the connection answer instead: `reset` 503 `serviceUnavailable`
+/// (nothing ran), `dropAfterCommit` 502 `badGateway` (the request ran).
+pub async fn sub_request(
+    app: AppState,
+    router: Router,
+    parts: axum::http::request::Parts,
+    body: Bytes,
+) -> Response<Body> {
+    let request_id = new_request_id();
+    let entry = new_entry(&app, &parts, &request_id);
+    if body.len() > MAX_BODY {
+        return too_large(&app, entry, &request_id).await;
+    }
+    match core(app, router, parts, body, request_id, entry, Mode::Batch).await {
+        Ok(response) => response,
+        // `core` answers instead of dropping in batch mode.
+        Err(Dropped) => Response::new(Body::empty()),
+    }
+}
+
+fn new_entry(app: &AppState, parts: &axum::http::request::Parts, request_id: &str) -> Entry {
+    Entry {
+        id: request_id.to_string(),
         time: rfc3339(app.world.lock().now()),
-        method: method.to_string(),
-        path: path.clone(),
-        query: redact(&query),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: redact(&query_pairs(parts.uri.query())),
         status: 0,
         client_id: None,
         user_id: None,
         grant_type: None,
-        idempotency_key: idempotency_key.clone(),
-    };
+        idempotency_key: header_str(&parts.headers, "idempotency-key"),
+    }
+}
 
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            let error = ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payloadTooLarge",
-                format!("the request body is larger than {MAX_BODY} bytes"),
-            );
-            let response = finish(
-                &app,
-                axum::response::IntoResponse::into_response(error),
-                &request_id,
-                None,
-            )
-            .await;
-            return Ok(record(&app, entry, response));
-        }
-        Err(_) => return Err(Dropped),
-    };
+async fn too_large(app: &AppState, entry: Entry, request_id: &str) -> Response<Body> {
+    let error = ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payloadTooLarge",
+        format!("the request body is larger than {MAX_BODY} bytes"),
+    );
+    let response = finish(
+        app,
+        axum::response::IntoResponse::into_response(error),
+        request_id,
+        None,
+    )
+    .await;
+    record(app, entry, response)
+}
+
+/// Everything after the body is read.
+async fn core(
+    app: AppState,
+    router: Router,
+    mut parts: axum::http::request::Parts,
+    body: Bytes,
+    request_id: String,
+    mut entry: Entry,
+    mode: Mode,
+) -> Result<Response<Body>, Dropped> {
+    let method = parts.method.clone();
+    let path = parts.uri.path().to_string();
+    let bearer = bearer_token(&parts.headers);
+    let idempotency_key = header_str(&parts.headers, "idempotency-key");
     if path == "/oauth/token" || path == "/oauth/device_authorization" {
         let form = query_pairs(std::str::from_utf8(&body).ok());
         entry.grant_type = form
@@ -113,8 +175,19 @@ pub async fn handle(
     };
     if let Some(f) = &fault {
         match f.kind {
+            FaultKind::Reset if mode == Mode::Batch => {
+                let error = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "serviceUnavailable",
+                    "injected fault: reset (the request did not run)",
+                );
+                let response = axum::response::IntoResponse::into_response(error);
+                let response = finish(&app, response, &request_id, None).await;
+                return Ok(record(&app, entry, response));
+            }
             FaultKind::Reset => {
-                record(&app, entry, Response::new(Body::empty()));
+                // Nothing was answered: the journal says 0 (see `Entry::status`).
+                app.world.lock().journal.push(entry);
                 return Err(Dropped);
             }
             FaultKind::Delay => {
@@ -161,6 +234,8 @@ pub async fn handle(
         && (path.starts_with("/v1/") || path.starts_with("/_mock/act-as/"))
         && idempotency_key.is_some();
     let mut idem_slot = None;
+    // Frees the in-flight mark however this request ends (even if its future is dropped).
+    let mut in_flight = None;
     if let (true, Some(key)) = (idempotent, &idempotency_key) {
         if key.is_empty() || key.len() > 255 {
             let error = ApiError::validation(
@@ -207,10 +282,17 @@ pub async fn handle(
                 .await;
                 return Ok(record(&app, entry, response));
             }
-            Lookup::Proceed => idem_slot = Some((slot, fingerprint)),
+            Lookup::Proceed => {
+                in_flight = Some(InFlight {
+                    app: app.clone(),
+                    slot: slot.clone(),
+                });
+                idem_slot = Some((slot, fingerprint));
+            }
         }
     }
 
+    parts.extensions.insert(Dispatcher(router.clone()));
     let req = Request::from_parts(parts, Body::from(body));
     let response = match router.oneshot(req).await {
         Ok(r) => r,
@@ -222,12 +304,38 @@ pub async fn handle(
         response = idempotency_store(&app, slot, fingerprint, response).await;
     }
     let response = record(&app, entry, response);
+    drop(in_flight);
 
     match fault.map(|f| f.kind) {
+        Some(FaultKind::DropAfterCommit) if mode == Mode::Batch => {
+            let error = ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "badGateway",
+                "injected fault: dropAfterCommit (the request ran; its answer was lost)",
+            );
+            let response = axum::response::IntoResponse::into_response(error);
+            Ok(finish(&app, response, &request_id, rate.as_ref()).await)
+        }
         Some(FaultKind::DropAfterCommit) => Err(Dropped),
         Some(FaultKind::Malformed) => Ok(malformed(response)),
         Some(FaultKind::Truncated) => Ok(truncated(response).await),
         _ => Ok(response),
+    }
+}
+
+/// The in-flight mark of an `Idempotency-Key`, removed when dropped.
+struct InFlight {
+    app: AppState,
+    slot: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.app
+            .world
+            .lock()
+            .idempotency_in_flight
+            .remove(&self.slot);
     }
 }
 
@@ -493,14 +601,18 @@ async fn truncated(response: Response<Body>) -> Response<Body> {
         parts,
         Body::new(CutShort {
             half: Some(half),
+            pause: None,
             total: bytes.len() as u64,
         }),
     )
 }
 
-/// A body that yields its bytes and then an error.
+/// A body that yields its bytes, pauses so that hyper flushes the head and those bytes to
+/// the socket, and then fails. (Failing at once makes hyper drop the connection with the
+/// response still in its write buffer: the client would see no response at all.)
 struct CutShort {
     half: Option<Bytes>,
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
     total: u64,
 }
 
@@ -510,11 +622,17 @@ impl HttpBody for CutShort {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
-        match self.half.take() {
-            Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
-            None => Poll::Ready(Some(Err(Dropped))),
+        if let Some(bytes) = self.half.take() {
+            return Poll::Ready(Some(Ok(Frame::data(bytes))));
+        }
+        let pause = self.pause.get_or_insert_with(|| {
+            Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50)))
+        });
+        match pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(Dropped))),
         }
     }
 
@@ -553,7 +671,7 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     .unwrap_or_default()
 }
 
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     let v: u128 = rand::random();
     let h = format!("{v:032x}");
     format!(

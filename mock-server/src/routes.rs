@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// Every route of the server.
 pub fn router(app: AppState) -> Router {
-    Router::new()
+    let inner = Router::new()
         .route(
             "/health",
             get(|| async { axum::Json(json!({ "status": "ok" })) }),
@@ -23,9 +23,17 @@ pub fn router(app: AppState) -> Router {
         .merge(crate::resources::poco::routes())
         .merge(crate::resources::permissions::routes())
         .merge(crate::control::routes())
+        .merge(crate::resources::friends::routes())
+        .merge(crate::resources::invitations::routes())
+        .merge(crate::resources::activities::routes())
+        .merge(crate::resources::chat::routes())
+        .merge(crate::resources::events_ws::routes())
+        .merge(crate::resources::batch::routes())
+        .merge(crate::control::events::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(app)
+        .with_state(app.clone());
+    crate::control::act_as::wrap(inner, app)
 }
 
 async fn openapi(axum::extract::State(app): axum::extract::State<AppState>) -> impl IntoResponse {

@@ -20,11 +20,9 @@ pub struct SeedParams {
     pub users: usize,
     /// Contacts per user.
     pub contacts_per_user: usize,
-    /// Friends per user (social part; generated once that part lands).
-    #[allow(dead_code)]
+    /// Friends per user (ring-style, see `resources::social::seed`).
     pub friends_per_user: usize,
-    /// Activities per user (feed part; generated once that part lands).
-    #[allow(dead_code)]
+    /// Activities per user.
     pub activities_per_user: usize,
     /// Rate limit in force after the reset.
     pub rate_limit: RateLimit,
@@ -125,17 +123,20 @@ const COMPANIES: &[&str] = &[
     "Adatum",
 ];
 
-/// Replaces the world's data with freshly generated data.
+/// The instant seeded data is dated from (not the wall clock), so the same seed gives
+/// byte-identical data on every run.
+pub fn seed_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default() // 2026-01-01T00:00:00Z
+}
+
+/// Replaces the world's data (and the clock's offset) with freshly generated data.
 pub fn reset(world: &mut World, params: &SeedParams) {
-    let clock = world.clock.clone();
-    let mut fresh = World::new(&crate::config::MockConfig {
+    *world = World::new(&crate::config::MockConfig {
         seed: params.seed,
         rate_limit: params.rate_limit,
         ..Default::default()
     });
-    fresh.clock = clock;
-    *world = fresh;
-    let now = world.now();
+    let now = seed_time();
     for i in 0..params.users {
         let given = GIVEN[i % GIVEN.len()];
         let family = FAMILY[(i * 7 + 3) % FAMILY.len()];
@@ -208,6 +209,12 @@ pub fn reset(world: &mut World, params: &SeedParams) {
         }
         world.contacts.insert(user_id.clone(), book);
     }
+    crate::resources::social::seed(
+        world,
+        params.seed,
+        params.friends_per_user,
+        params.activities_per_user,
+    );
 }
 
 /// ASCII-only lowercase for email local parts (`Zoë` → `zo`), never empty.

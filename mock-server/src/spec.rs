@@ -17,6 +17,16 @@ pub struct Spec {
     pub json: Bytes,
     /// Queryable properties of a contact.
     pub contact: Schema,
+    /// Queryable properties of a friend.
+    pub friend: Schema,
+    /// Queryable properties of an invitation.
+    pub invitation: Schema,
+    /// Queryable properties of an activity.
+    pub activity: Schema,
+    /// Queryable properties of a conversation.
+    pub conversation: Schema,
+    /// Queryable properties of a message.
+    pub message: Schema,
 }
 
 impl Spec {
@@ -24,10 +34,20 @@ impl Spec {
     pub fn load() -> Result<Spec, String> {
         let doc: Value = serde_norway::from_str(YAML).map_err(|e| format!("spec: {e}"))?;
         let contact = Schema::from_openapi(&doc, "Contact")?;
+        let friend = Schema::from_openapi(&doc, "Friend")?;
+        let invitation = Schema::from_openapi(&doc, "Invitation")?;
+        let activity = Schema::from_openapi(&doc, "Activity")?;
+        let conversation = Schema::from_openapi(&doc, "Conversation")?;
+        let message = Schema::from_openapi(&doc, "Message")?;
         let json = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
         Ok(Spec {
             json: Bytes::from(json),
             contact,
+            friend,
+            invitation,
+            activity,
+            conversation,
+            message,
         })
     }
 }

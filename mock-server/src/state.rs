@@ -281,6 +281,8 @@ pub struct World {
     /// Changes at every reset, so links and tokens from before a reset are recognised
     /// (delta links then answer 410 `resyncRequired`).
     pub epoch: u64,
+    /// Friendships, invitations, activities and conversations.
+    pub social: crate::resources::social::Social,
     /// Live-event logs by user id.
     pub events: HashMap<String, crate::events::EventLog>,
 }
@@ -309,6 +311,7 @@ impl World {
             journal: Journal::default(),
             version: 0,
             events: HashMap::new(),
+            social: Default::default(),
             epoch: rand::random(),
         }
     }

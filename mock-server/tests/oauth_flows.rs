@@ -383,3 +383,107 @@ async fn refresh_tokens_expire_after_ninety_days() {
         "invalid_grant",
     );
 }
+
+#[tokio::test]
+async fn a_verifier_without_a_challenge_is_refused() {
+    // PKCE downgrade (RFC 9700 §2.1.1): the code was issued without a challenge.
+    let env = Env::start();
+    let app = env.app(false).await;
+    let code = quick_code(
+        &env,
+        &app,
+        0,
+        &AuthorizeParams {
+            scope: "profile",
+            ..Default::default()
+        },
+    )
+    .await;
+    let (verifier, _) = pkce();
+    assert_oauth_error(
+        &exchange(&env, &app, &code, Some(&verifier)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
+}
+
+#[tokio::test]
+async fn a_code_issued_before_the_user_disconnected_the_app_is_refused() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    let t = env.token_response(0, &app, &["profile", "email"]).await;
+    let params = AuthorizeParams {
+        scope: "profile",
+        ..Default::default()
+    };
+    let before_disconnect = quick_code(&env, &app, 0, &params).await;
+    let d = env
+        .send(
+            Method::DELETE,
+            "/v1/me/permissions",
+            Some(&s(&t, "access_token")),
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text);
+    assert_oauth_error(
+        &exchange(&env, &app, &before_disconnect, None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
+
+    // Same when a scope of the code was dropped in between.
+    let t = env.token_response(0, &app, &["profile", "email"]).await;
+    let with_email = quick_code(
+        &env,
+        &app,
+        0,
+        &AuthorizeParams {
+            scope: "profile email",
+            ..Default::default()
+        },
+    )
+    .await;
+    let d = env
+        .send(
+            Method::DELETE,
+            "/v1/me/permissions/email",
+            Some(&s(&t, "access_token")),
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text);
+    assert_oauth_error(
+        &exchange(&env, &app, &with_email, None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
+}
+
+#[tokio::test]
+async fn withdrawing_offline_access_stops_refresh() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    let t = env
+        .token_response(0, &app, &["profile", "offline_access"])
+        .await;
+    let d = env
+        .send(
+            Method::DELETE,
+            "/v1/me/permissions/offline_access",
+            Some(&s(&t, "access_token")),
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text);
+    assert_eq!(
+        me_status(&env, &s(&t, "access_token")).await,
+        StatusCode::OK,
+        "the access token itself still works"
+    );
+    assert_oauth_error(
+        &refresh(&env, &app, &s(&t, "refresh_token"), None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
+}

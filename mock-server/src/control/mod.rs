@@ -19,6 +19,9 @@ use crate::seed::{self, SeedParams};
 use crate::state::{AppState, OAuthClient, User, World};
 use crate::validate;
 
+pub mod act_as;
+pub mod events;
+
 /// Client id reported for requests made through `/_mock/act-as`.
 pub const ACT_AS_CLIENT: &str = "mock-act-as";
 
@@ -70,15 +73,33 @@ fn mock_user(u: &User) -> MockUser {
 /// Parses a JSON body into `T`, turning serde's complaint into 400 naming the field.
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     let map = validate::object(body)?;
-    serde_json::from_value(Value::Object(map)).map_err(|e| {
+    serde_json::from_value::<T>(Value::Object(map.clone())).map_err(|e| {
         let msg = e.to_string();
-        let target = msg
-            .split('`')
-            .nth(1)
-            .map(str::to_string)
-            .unwrap_or_else(|| "body".to_string());
+        let target = culprit::<T>(&map, &msg).unwrap_or_else(|| "body".to_string());
         ApiError::validation(target, msg)
     })
+}
+
+/// The top-level field a deserialisation error is about: the one named by "missing
+/// field", or else the first field whose removal makes the error go away or change.
+/// (serde's messages quote the offending *value* for type errors, not the field.)
+fn culprit<T: serde::de::DeserializeOwned>(
+    map: &serde_json::Map<String, Value>,
+    msg: &str,
+) -> Option<String> {
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        return rest.split('`').next().map(str::to_string);
+    }
+    map.keys()
+        .find(|k| {
+            let mut without = map.clone();
+            without.remove(k.as_str());
+            match serde_json::from_value::<T>(Value::Object(without)) {
+                Ok(_) => true,
+                Err(e) => e.to_string() != msg,
+            }
+        })
+        .cloned()
 }
 
 #[derive(Deserialize)]

@@ -88,7 +88,7 @@ pub async fn delta(
             a: None,
             t: Some(book.seq),
             p: Some(c.s),
-            n: top,
+            n: if get("$top").is_some() { top } else { c.n },
             ..c
         }
     } else {

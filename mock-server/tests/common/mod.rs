@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod ws;
 
 use messenger_connect_mock::{MockConfig, MockServer, MockUser};
 use reqwest::{Method, StatusCode};
@@ -124,6 +125,26 @@ impl Env {
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
         self.send(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.send(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// `/_mock/act-as/{user id}/{rest}`: acts as seeded user `user` (0-based) with every scope.
+    pub async fn act_as(
+        &self,
+        method: Method,
+        user: usize,
+        rest: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let path = format!("/_mock/act-as/{}/{rest}", self.users[user].id);
+        self.send(method, &path, None, body).await
     }
 
     /// A control-plane call (no token).

@@ -1,0 +1,189 @@
+//! `/v1/me/activities` and `/v1/me/feed`: Activity Streams 2.0 subset (DESIGN §2.8).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::auth::Caller;
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiResult};
+use crate::resources::social::{self, Items, descending};
+use crate::state::{AppState, World};
+use crate::validate;
+
+const TYPES: &[&str] = &["Note", "Share", "Like", "Status"];
+
+/// Routes of activities and the feed.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/me/activities", get(list_own).post(create))
+        .route("/v1/me/activities/{id}", get(get_one).delete(remove))
+        .route("/v1/me/feed", get(feed))
+}
+
+/// Activities of these authors, newest first.
+fn activities_of(world: &World, authors: &[String]) -> Items {
+    let mut out = Items::new();
+    for author in authors {
+        if let Some(ids) = world.social.by_author.get(author) {
+            for (seq, id) in ids {
+                if let Some(a) = world.social.activities.get(id) {
+                    out.push((descending(*seq), a.value.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+async fn list_own(
+    State(app): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::Json<Value>> {
+    caller.require("feed.read")?;
+    let user = caller.user()?.to_string();
+    let body = social::list(
+        &app,
+        &user,
+        "activities",
+        uri.path(),
+        raw.as_deref(),
+        &app.spec.activity,
+        |world| Ok(activities_of(world, std::slice::from_ref(&user))),
+    )?;
+    Ok(axum::Json(body))
+}
+
+async fn feed(
+    State(app): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::Json<Value>> {
+    caller.require("feed.read")?;
+    let user = caller.user()?.to_string();
+    let body = social::list(
+        &app,
+        &user,
+        "feed",
+        uri.path(),
+        raw.as_deref(),
+        &app.spec.activity,
+        |world| {
+            let mut authors = world.social.friend_ids(&user);
+            authors.push(user.clone());
+            Ok(activities_of(world, &authors))
+        },
+    )?;
+    Ok(axum::Json(body))
+}
+
+async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    caller.require("feed.write")?;
+    let user = caller.user()?.to_string();
+    let input = validate::object(&body)?;
+    let present = |k: &str| input.get(k).filter(|v| !v.is_null());
+    let kind = validate::one_of(present("type").unwrap_or(&Value::Null), "type", TYPES)?;
+    let content = present("content")
+        .map(|v| validate::string(v, "content", 0, 5000))
+        .transpose()?;
+    let name = present("name")
+        .map(|v| validate::string(v, "name", 0, 280))
+        .transpose()?;
+    let url = present("url")
+        .map(|v| validate::http_url(v, "url"))
+        .transpose()?;
+    let image = match present("image") {
+        None => None,
+        Some(v) => {
+            let obj = validate::obj(v, "image")?;
+            Some(validate::http_url(
+                obj.get("url").unwrap_or(&Value::Null),
+                "image/url",
+            )?)
+        }
+    };
+    if kind == "Note" && content.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        return Err(ApiError::validation("content", "a Note needs 'content'"));
+    }
+    if kind == "Share" && url.is_none() {
+        return Err(ApiError::validation("url", "a Share needs 'url'"));
+    }
+    let mut world = app.world.lock();
+    let id = world.new_id("a");
+    let mut value = json!({
+        "id": id,
+        "type": kind,
+        "published": rfc3339(world.now()),
+        "generator": social::generator(&world, &caller.client_id),
+    });
+    if let Some(c) = content {
+        value["content"] = json!(c);
+    }
+    if let Some(n) = name {
+        value["name"] = json!(n);
+    }
+    if let Some(u) = url {
+        value["url"] = json!(u);
+    }
+    if let Some(i) = image {
+        value["image"] = json!({ "url": i });
+    }
+    let value = social::post_activity(&mut world, &user, value);
+    drop(world);
+    let mut response = (StatusCode::CREATED, axum::Json((*value).clone())).into_response();
+    if let Ok(l) = HeaderValue::from_str(&format!("{}/v1/me/activities/{id}", app.base_url)) {
+        response.headers_mut().insert(header::LOCATION, l);
+    }
+    Ok(response)
+}
+
+/// The caller's own activity, or 404 (another user's is 404 too).
+fn own(world: &World, user: &str, id: &str) -> ApiResult<Arc<Value>> {
+    world
+        .social
+        .activities
+        .get(id)
+        .filter(|a| a.author == user)
+        .map(|a| a.value.clone())
+        .ok_or_else(|| ApiError::not_found("the activity"))
+}
+
+async fn get_one(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    caller.require("feed.read")?;
+    let user = caller.user()?;
+    let value = own(&app.world.lock(), user, &id)?;
+    Ok(axum::Json((*value).clone()))
+}
+
+async fn remove(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require("feed.write")?;
+    let user = caller.user()?.to_string();
+    let mut world = app.world.lock();
+    own(&world, &user, &id)?;
+    if let Some(a) = world.social.activities.remove(&id)
+        && let Some(ids) = world.social.by_author.get_mut(&user)
+    {
+        ids.remove(&a.seq);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
