@@ -128,11 +128,18 @@ pub fn email(value: &Value, target: &str) -> ApiResult<String> {
     }
 }
 
-/// An absolute `http` or `https` URL.
+/// An absolute `http` or `https` URL, in ASCII (other characters percent-encoded), so it
+/// is a valid URI as it stands.
 pub fn http_url(value: &Value, target: &str) -> ApiResult<String> {
     let s = string(value, target, 1, 2048)?;
     match url::Url::parse(&s) {
-        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(s),
+        Ok(u)
+            if (u.scheme() == "http" || u.scheme() == "https")
+                && u.host().is_some()
+                && s.is_ascii() =>
+        {
+            Ok(s)
+        }
         _ => Err(ApiError::validation(
             target,
             format!("'{target}' must be an http or https URL"),

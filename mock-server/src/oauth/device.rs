@@ -228,7 +228,8 @@ pub async fn submit(
             let (csrf, set) = browser::csrf(&app, &headers);
             let body = format!(
                 "<h1>Allow access?</h1><p><span class=\"app\">{name}</span> on your device would like to:</p>{scopes}\
-<form method=\"post\" action=\"/device\">{hidden}{buttons}</form>",
+<form method=\"post\" action=\"/device\">{hidden}{buttons}</form>\
+<p class=\"muted\">You can remove this permission at any time on your account page.</p>",
                 name = pages::escape(&client_name),
                 scopes = pages::scope_list(&scopes),
                 hidden = pages::hidden(&[

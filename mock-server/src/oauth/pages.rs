@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f3f5f8;margin:0;color:#1b1f24}\
 main{max-width:28rem;margin:3rem auto;background:#fff;border-radius:10px;padding:2rem;box-shadow:0 2px 12px #0002}\
-h1{font-size:1.4rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem;font-weight:600}\
+h1{font-size:1.4rem;margin-top:0}h2{font-size:1.1rem}button,input{font:inherit}label{display:block;margin:.8rem 0 .2rem;font-weight:600}\
 input[type=email],input[type=password],input[type=text]{width:100%;padding:.55rem;border:1px solid #aab;border-radius:6px;box-sizing:border-box;font-size:1rem}\
 button{margin-top:1.2rem;padding:.6rem 1.2rem;border:0;border-radius:6px;font-size:1rem;cursor:pointer}\
 .allow,.primary{background:#0a64d8;color:#fff}.deny{background:#e4e7ec;color:#1b1f24;margin-right:.5rem}\

@@ -1,0 +1,193 @@
+//! Token sets and the hook that receives every new one.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+/// The token endpoint's answer (RFC 6749 §5.1), as the server sends it.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The opaque bearer token.
+    pub access_token: Secret,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+    /// Space-separated scopes granted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Refresh token (only with `offline_access`); rotated on every use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<Secret>,
+    /// Lifetime of the refresh token, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expires_in: Option<u64>,
+    /// Signed OpenID Connect id token (only with `openid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<Secret>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &self.access_token)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .field("refresh_token", &self.refresh_token)
+            .field("id_token", &self.id_token)
+            .finish()
+    }
+}
+
+/// The tokens a client calls the API with. `Debug` shows no secret; serde (camelCase)
+/// gives the secrets in clear, to persist them.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenSet {
+    /// The bearer token.
+    pub access_token: Secret,
+    /// Token type, `Bearer`.
+    pub token_type: String,
+    /// When the access token expires (by this machine's clock), if known.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Scopes granted.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The refresh token, if any (rotated on every refresh).
+    #[serde(default)]
+    pub refresh_token: Option<Secret>,
+    /// When the refresh token expires, if known.
+    #[serde(default)]
+    pub refresh_token_expires_at: Option<DateTime<Utc>>,
+    /// The OpenID Connect id token, if any.
+    #[serde(default)]
+    pub id_token: Option<Secret>,
+    /// When the tokens were received (by this machine's clock), if known.
+    #[serde(default)]
+    pub obtained_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("access_token", &self.access_token)
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token_expires_at", &self.refresh_token_expires_at)
+            .field("id_token", &self.id_token)
+            .field("obtained_at", &self.obtained_at)
+            .finish()
+    }
+}
+
+impl TokenSet {
+    /// A token set of just an access token (no known expiry, no refresh token).
+    pub fn bearer(access_token: impl Into<String>) -> TokenSet {
+        TokenSet {
+            access_token: Secret::new(access_token),
+            token_type: "Bearer".into(),
+            expires_at: None,
+            scopes: Vec::new(),
+            refresh_token: None,
+            refresh_token_expires_at: None,
+            id_token: None,
+            obtained_at: None,
+        }
+    }
+
+    /// The token set of a token response received now.
+    pub fn from_response(response: TokenResponse) -> TokenSet {
+        TokenSet::from_response_at(response, Utc::now())
+    }
+
+    /// The token set of a token response received at `now`.
+    pub fn from_response_at(response: TokenResponse, now: DateTime<Utc>) -> TokenSet {
+        let after =
+            |s: u64| now + chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2_000));
+        TokenSet {
+            access_token: response.access_token,
+            token_type: response.token_type,
+            expires_at: response.expires_in.map(after),
+            scopes: response
+                .scope
+                .as_deref()
+                .unwrap_or("")
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            refresh_token: response.refresh_token,
+            refresh_token_expires_at: response.refresh_token_expires_in.map(after),
+            id_token: response.id_token,
+            obtained_at: Some(now),
+        }
+    }
+
+    /// True when the access token expires within `skew` of `now` (false when its expiry
+    /// is unknown). The skew is capped at half the token's lifetime, so a short-lived
+    /// token is not renewed on every call.
+    pub fn expires_within(&self, skew: std::time::Duration, now: DateTime<Utc>) -> bool {
+        let mut skew = chrono::Duration::from_std(skew).unwrap_or(chrono::Duration::zero());
+        if let (Some(at), Some(from)) = (self.expires_at, self.obtained_at) {
+            skew = skew.min((at - from) / 2).max(chrono::Duration::zero());
+        }
+        self.expires_at.is_some_and(|at| at - skew <= now)
+    }
+}
+
+/// Receives every token set the client obtains (code exchange, device flow, client
+/// credentials, and every refresh, whose refresh token is rotated), so a job can persist
+/// it. Called once per new token set, before any call uses it.
+///
+/// Any `Fn(&TokenSet) + Send + Sync + 'static` closure is a `TokenStore`.
+pub trait TokenStore: Send + Sync + 'static {
+    /// Keeps the new tokens.
+    fn save(&self, tokens: &TokenSet);
+}
+
+impl<F> TokenStore for F
+where
+    F: Fn(&TokenSet) + Send + Sync + 'static,
+{
+    fn save(&self, tokens: &TokenSet) {
+        self(tokens)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(expires_in: u64) -> TokenResponse {
+        TokenResponse {
+            access_token: Secret::new("at"),
+            token_type: "Bearer".into(),
+            expires_in: Some(expires_in),
+            scope: Some("a b".into()),
+            refresh_token: None,
+            refresh_token_expires_in: None,
+            id_token: None,
+        }
+    }
+
+    #[test]
+    fn expiry_with_skew() {
+        let now = Utc::now();
+        let skew = std::time::Duration::from_secs(60);
+        let t = TokenSet::from_response_at(response(3600), now);
+        assert_eq!(t.scopes, ["a", "b"]);
+        assert!(!t.expires_within(skew, now));
+        assert!(t.expires_within(skew, now + chrono::Duration::seconds(3541)));
+        // A 30 s token is renewed after half its life, not at once.
+        let short = TokenSet::from_response_at(response(30), now);
+        assert!(!short.expires_within(skew, now));
+        assert!(short.expires_within(skew, now + chrono::Duration::seconds(15)));
+        assert!(!TokenSet::bearer("x").expires_within(skew, now));
+    }
+}
