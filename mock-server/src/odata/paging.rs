@@ -1,5 +1,6 @@
 //! Keyset paging over a collection held in a `BTreeMap` keyed by item id.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Bound;
@@ -22,9 +23,10 @@ pub struct Position {
 
 /// One page of a collection.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageResult {
-    /// The items of this page, already `$select`ed.
-    pub items: Vec<Value>,
+pub struct PageResult<'a> {
+    /// The items of this page, already `$select`ed (borrowed from the collection when no
+    /// `$select` applies, so a page costs no copy of its items).
+    pub items: Vec<Cow<'a, Value>>,
     /// Where to continue from; `Some` when more matching items follow.
     pub next: Option<Position>,
     /// The number of matching items regardless of paging, when `$count=true`.
@@ -36,10 +38,10 @@ fn selected(opts: &QueryOptions, item: &Value) -> bool {
         && opts.search.as_ref().is_none_or(|s| s.matches(item))
 }
 
-fn output(opts: &QueryOptions, item: &Value) -> Value {
+fn output<'a>(opts: &QueryOptions, item: &'a Value) -> Cow<'a, Value> {
     match &opts.select {
-        Some(s) => select::apply(item, s),
-        None => item.clone(),
+        Some(s) => Cow::Owned(select::apply(item, s)),
+        None => Cow::Borrowed(item),
     }
 }
 
@@ -59,11 +61,11 @@ fn position_of(id: &str, item: &Value, keys: &[OrderKey]) -> Position {
 ///
 /// In id order without filter or search this walks only the page (`BTreeMap::range`);
 /// otherwise it scans the items once, keeping only the best `$skip + $top + 1` in a heap.
-pub fn page<V: AsRef<Value>>(
-    items: &BTreeMap<String, V>,
-    opts: &QueryOptions,
+pub fn page<'a, V: AsRef<Value>>(
+    items: &'a BTreeMap<String, V>,
+    opts: &'a QueryOptions,
     after: Option<&Position>,
-) -> PageResult {
+) -> PageResult<'a> {
     if opts.is_id_order() {
         page_in_id_order(items, opts, after)
     } else {
@@ -72,11 +74,11 @@ pub fn page<V: AsRef<Value>>(
 }
 
 /// Id order: walk the map from the position; a full scan only to count filtered items.
-fn page_in_id_order<V: AsRef<Value>>(
-    items: &BTreeMap<String, V>,
+fn page_in_id_order<'a, V: AsRef<Value>>(
+    items: &'a BTreeMap<String, V>,
     opts: &QueryOptions,
     after: Option<&Position>,
-) -> PageResult {
+) -> PageResult<'a> {
     let plain = opts.filter.is_none() && opts.search.is_none();
     let count = opts.count.then(|| {
         if plain {
@@ -158,11 +160,11 @@ impl Eq for Entry<'_> {}
 
 /// Any order: one scan keeping the `skip + top + 1` smallest items after the position in a
 /// bounded max-heap (few allocations: an item's keys are copied only when it enters).
-pub(crate) fn page_sorted<V: AsRef<Value>>(
-    items: &BTreeMap<String, V>,
-    opts: &QueryOptions,
+pub(crate) fn page_sorted<'a, V: AsRef<Value>>(
+    items: &'a BTreeMap<String, V>,
+    opts: &'a QueryOptions,
     after: Option<&Position>,
-) -> PageResult {
+) -> PageResult<'a> {
     let keys = opts.orderby.as_slice();
     let pos: Option<(Vec<SortVal<'_>>, &str)> = after.map(|p| {
         let vals = keys

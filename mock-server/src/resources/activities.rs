@@ -46,10 +46,10 @@ async fn list_own(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("feed.read")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         "activities",
@@ -57,8 +57,7 @@ async fn list_own(
         raw.as_deref(),
         &app.spec.activity,
         |world| Ok(activities_of(world, std::slice::from_ref(&user))),
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 async fn feed(
@@ -66,10 +65,10 @@ async fn feed(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("feed.read")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         "feed",
@@ -81,8 +80,7 @@ async fn feed(
             authors.push(user.clone());
             Ok(activities_of(world, &authors))
         },
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 async fn create(

@@ -45,10 +45,10 @@ async fn list(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("chat")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         "conversations",
@@ -69,8 +69,7 @@ async fn list(
                 })
                 .collect())
         },
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 async fn create(
@@ -164,10 +163,10 @@ async fn list_messages(
     Path(id): Path<String>,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("chat")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         &format!("messages:{id}"),
@@ -181,8 +180,7 @@ async fn list_messages(
                 .map(|(seq, m)| (ascending(*seq), m.clone()))
                 .collect())
         },
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 async fn send(

@@ -1,5 +1,6 @@
 //! `/v1/me/contacts`: Portable Contacts fields, OData queries, ETags (DESIGN §2.2-2.3).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -8,14 +9,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::odata::{self, Limits, Position, QueryOptions};
-use crate::pipeline::query_pairs;
+use crate::resources::collection::ListQuery;
 use crate::state::{AppState, ContactBook, World};
 use crate::validate;
 
@@ -258,16 +257,6 @@ pub fn prune(book: &mut ContactBook, now: DateTime<Utc>) {
     }
 }
 
-/// Payload of a contacts `$skiptoken`: user, query fingerprint, keyset position.
-#[derive(Serialize, Deserialize)]
-struct ListToken {
-    e: u64,
-    u: String,
-    q: String,
-    k: Vec<Value>,
-    i: String,
-}
-
 async fn list(
     State(app): State<AppState>,
     caller: Caller,
@@ -276,60 +265,22 @@ async fn list(
 ) -> ApiResult<Response> {
     caller.require("contacts.read")?;
     let user = caller.user()?.to_string();
-    let pairs = query_pairs(raw.as_deref());
-    let opts = QueryOptions::parse(&pairs, &app.spec.contact, Limits::default())?;
-    let fingerprint = odata::query_fingerprint(&opts).to_string();
-    let after = match &opts.skiptoken {
-        None => None,
-        Some(t) => {
-            let token: ListToken = app.signer.verify(t).map_err(|_| invalid_skiptoken())?;
-            if token.u != user || token.q != fingerprint || token.e != app.world.lock().epoch {
-                return Err(invalid_skiptoken());
-            }
-            Some(Position {
-                keys: token.k,
-                id: token.i,
-            })
-        }
-    };
-    let (page, epoch) = {
-        let world = app.world.lock();
-        let empty = Default::default();
-        let items = world
-            .contacts
-            .get(&user)
-            .map(|b| &b.items)
-            .unwrap_or(&empty);
-        (odata::page(items, &opts, after.as_ref()), world.epoch)
-    };
-    let mut body = json!({ "value": page.items });
-    if let Some(count) = page.count {
-        body["@odata.count"] = json!(count);
-    }
-    if let Some(next) = page.next {
-        let token = app.signer.sign(&ListToken {
-            e: epoch,
-            u: user,
-            q: fingerprint,
-            k: next.keys,
-            i: next.id,
-        });
-        body["@odata.nextLink"] = json!(odata::next_link(
-            &format!("{}{}", app.base_url, uri.path()),
-            &pairs,
-            &token
-        ));
-    }
-    Ok(axum::Json(body).into_response())
-}
-
-fn invalid_skiptoken() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalidSkipToken",
-        "the $skiptoken is not valid for this query",
-    )
-    .target("$skiptoken")
+    let query = ListQuery::parse(
+        &app,
+        &user,
+        "contacts",
+        uri.path(),
+        raw.as_deref(),
+        &app.spec.contact,
+    )?;
+    let world = app.world.lock();
+    let empty = BTreeMap::new();
+    let items = world
+        .contacts
+        .get(&user)
+        .map(|b| &b.items)
+        .unwrap_or(&empty);
+    query.respond(&app, &world, items)
 }
 
 async fn create(

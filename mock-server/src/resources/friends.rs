@@ -28,10 +28,10 @@ async fn list(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("friends.read")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         "friends",
@@ -51,8 +51,7 @@ async fn list(
                 })
                 .collect())
         },
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 async fn put_status(

@@ -29,10 +29,10 @@ async fn list(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("friends.invite")?;
     let user = caller.user()?.to_string();
-    let body = social::list(
+    social::list(
         &app,
         &user,
         "invitations",
@@ -48,8 +48,7 @@ async fn list(
                 .map(|(id, inv)| (id.clone(), Arc::new(inv.value.clone())))
                 .collect())
         },
-    )?;
-    Ok(axum::Json(body))
+    )
 }
 
 /// The primary email of a contact, else its first one.

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod batch;
 pub mod chat;
+pub mod collection;
 pub mod contacts;
 pub mod delta;
 pub mod events_ws;

@@ -129,10 +129,18 @@ async fn list(
             .get(&user)
             .map(|b| &b.items)
             .unwrap_or(&empty);
-        odata::page(items, &opts, None)
+        let page = odata::page(items, &opts, None);
+        let total = page.count.unwrap_or(page.items.len());
+        (
+            total,
+            page.items
+                .into_iter()
+                .map(std::borrow::Cow::into_owned)
+                .collect(),
+        )
     };
-    let total = page.count.unwrap_or(page.items.len());
-    Ok(axum::Json(envelope(start_index, total, page.items)))
+    let (total, entry) = page;
+    Ok(axum::Json(envelope(start_index, total, entry)))
 }
 
 /// One PoCo filter as an OData clause. A path into a collection of objects

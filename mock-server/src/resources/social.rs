@@ -5,18 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::clock::rfc3339;
-use crate::error::{ApiError, ApiResult};
-use crate::odata::{self, Limits, Position, QueryOptions, Schema};
-use crate::pipeline::query_pairs;
-use crate::state::{App, User, World};
+use crate::state::{User, World};
 
 /// A pending, accepted or cancelled invitation.
 #[derive(Debug, Clone)]
@@ -148,96 +143,7 @@ pub fn friend_json(user: &User, since: DateTime<Utc>) -> Value {
     v
 }
 
-/// Payload of a `$skiptoken` of the social collections.
-#[derive(Serialize, Deserialize)]
-struct ListToken {
-    /// World epoch.
-    e: u64,
-    /// Which collection (e.g. `feed`, `messages:<conversation id>`).
-    c: String,
-    /// User.
-    u: String,
-    /// Query fingerprint.
-    q: String,
-    /// Keyset position.
-    k: Vec<Value>,
-    /// Position key.
-    i: String,
-}
-
-/// The items of a collection: each with its default-order key (e.g. a reverse sequence
-/// number for "newest first") and its JSON.
-pub type Items = Vec<(String, Arc<Value>)>;
-
-/// Serves one page of an OData collection (DESIGN §2.3).
-///
-/// `items` yields every item with its default-order key. Without `$orderby`, items come in
-/// that key order; with `$orderby`, the key breaks ties — except for exactly `id asc`, which
-/// orders by id. Pages continue from a signed keyset position, so items added or removed
-/// between pages never make a client skip or repeat another item.
-pub fn list(
-    app: &App,
-    user: &str,
-    collection: &str,
-    path: &str,
-    raw_query: Option<&str>,
-    schema: &Schema,
-    items: impl FnOnce(&World) -> ApiResult<Items>,
-) -> ApiResult<Value> {
-    let pairs = query_pairs(raw_query);
-    let opts = QueryOptions::parse(&pairs, schema, Limits::default())?;
-    let fingerprint = odata::query_fingerprint(&opts).to_string();
-    let token = match &opts.skiptoken {
-        None => None,
-        Some(t) => Some(
-            app.signer
-                .verify::<ListToken>(t)
-                .map_err(|_| invalid_skiptoken())?,
-        ),
-    };
-    let by_id = opts.is_id_order() && !opts.orderby.is_empty();
-    let (page, epoch) = {
-        let world = app.world.lock();
-        if let Some(t) = &token
-            && (t.u != user || t.q != fingerprint || t.c != collection || t.e != world.epoch)
-        {
-            return Err(invalid_skiptoken());
-        }
-        let map: BTreeMap<String, Arc<Value>> = items(&world)?
-            .into_iter()
-            .map(|(key, v)| {
-                let key = if by_id {
-                    v["id"].as_str().unwrap_or_default().to_string()
-                } else {
-                    key
-                };
-                (key, v)
-            })
-            .collect();
-        let after = token.map(|t| Position { keys: t.k, id: t.i });
-        (odata::page(&map, &opts, after.as_ref()), world.epoch)
-    };
-    let mut body = json!({ "value": page.items });
-    if let Some(count) = page.count {
-        body["@odata.count"] = json!(count);
-    }
-    if let Some(next) = page.next {
-        let token = app.signer.sign(&ListToken {
-            e: epoch,
-            c: collection.to_string(),
-            u: user.to_string(),
-            q: fingerprint,
-            k: next.keys,
-            i: next.id,
-        });
-        body["@odata.nextLink"] = json!(odata::next_link(
-            &format!("{}{path}", app.base_url),
-            &pairs,
-            &token
-        ));
-    }
-    Ok(body)
-}
+pub use super::collection::{Items, list};
 
 /// Default-order key for "oldest first" by sequence number.
 pub fn ascending(seq: u64) -> String {
@@ -247,15 +153,6 @@ pub fn ascending(seq: u64) -> String {
 /// Default-order key for "newest first" by sequence number.
 pub fn descending(seq: u64) -> String {
     format!("{:020}", u64::MAX - seq)
-}
-
-fn invalid_skiptoken() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalidSkipToken",
-        "the $skiptoken is not valid for this query",
-    )
-    .target("$skiptoken")
 }
 
 /// Records a new activity (already validated) and sends `activity.created` to the author

@@ -1,0 +1,187 @@
+//! Serving one page of an OData collection (DESIGN §2.3), shared by every collection
+//! endpoint: query options, signed keyset `$skiptoken`s bound to the user, the collection,
+//! the query and the world's epoch, and the JSON body.
+//!
+//! The body is serialised straight from the stored items while the world is locked, so a
+//! page costs no deep copy of its items.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::odata::{self, Limits, Position, QueryOptions, Schema};
+use crate::pipeline::query_pairs;
+use crate::state::{App, World};
+
+/// Items with their default-order key (e.g. a reverse sequence number for "newest first").
+pub type Items = Vec<(String, Arc<Value>)>;
+
+/// Payload of a collection `$skiptoken`.
+#[derive(Serialize, Deserialize)]
+struct ListToken {
+    /// World epoch.
+    e: u64,
+    /// Which collection (e.g. `contacts`, `messages:<conversation id>`).
+    c: String,
+    /// User.
+    u: String,
+    /// Query fingerprint.
+    q: String,
+    /// Keyset position.
+    k: Vec<Value>,
+    /// Position key.
+    i: String,
+}
+
+/// A parsed collection request.
+pub struct ListQuery {
+    pairs: Vec<(String, String)>,
+    opts: QueryOptions,
+    fingerprint: String,
+    token: Option<ListToken>,
+    collection: String,
+    user: String,
+    link_base: String,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
+    value: &'a [Cow<'a, Value>],
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
+    next_link: Option<String>,
+}
+
+impl ListQuery {
+    /// Parses the query options (400 on bad ones) and the `$skiptoken` signature.
+    pub fn parse(
+        app: &App,
+        user: &str,
+        collection: &str,
+        path: &str,
+        raw_query: Option<&str>,
+        schema: &Schema,
+    ) -> ApiResult<ListQuery> {
+        let pairs = query_pairs(raw_query);
+        let opts = QueryOptions::parse(&pairs, schema, Limits::default())?;
+        let fingerprint = odata::query_fingerprint(&opts).to_string();
+        let token = match &opts.skiptoken {
+            None => None,
+            Some(t) => Some(
+                app.signer
+                    .verify::<ListToken>(t)
+                    .map_err(|_| invalid_skiptoken())?,
+            ),
+        };
+        Ok(ListQuery {
+            pairs,
+            opts,
+            fingerprint,
+            token,
+            collection: collection.to_string(),
+            user: user.to_string(),
+            link_base: format!("{}{path}", app.base_url),
+        })
+    }
+
+    /// Keys `items` for paging: by their default-order key, or by id when the query
+    /// orders by exactly `id`.
+    pub fn keyed(&self, items: Items) -> BTreeMap<String, Arc<Value>> {
+        let by_id = self.opts.is_id_order() && !self.opts.orderby.is_empty();
+        items
+            .into_iter()
+            .map(|(key, v)| {
+                let key = if by_id {
+                    v["id"].as_str().unwrap_or_default().to_string()
+                } else {
+                    key
+                };
+                (key, v)
+            })
+            .collect()
+    }
+
+    /// Serves the page of `items` (keyed by id, or as [`ListQuery::keyed`] made them).
+    pub fn respond<V: AsRef<Value>>(
+        &self,
+        app: &App,
+        world: &World,
+        items: &BTreeMap<String, V>,
+    ) -> ApiResult<Response> {
+        if let Some(t) = &self.token
+            && (t.u != self.user
+                || t.q != self.fingerprint
+                || t.c != self.collection
+                || t.e != world.epoch)
+        {
+            return Err(invalid_skiptoken());
+        }
+        let after = self.token.as_ref().map(|t| Position {
+            keys: t.k.clone(),
+            id: t.i.clone(),
+        });
+        let page = odata::page(items, &self.opts, after.as_ref());
+        let next_link = page.next.map(|next| {
+            let token = app.signer.sign(&ListToken {
+                e: world.epoch,
+                c: self.collection.clone(),
+                u: self.user.clone(),
+                q: self.fingerprint.clone(),
+                k: next.keys,
+                i: next.id,
+            });
+            odata::next_link(&self.link_base, &self.pairs, &token)
+        });
+        let body = serde_json::to_vec(&Body {
+            count: page.count,
+            value: &page.items,
+            next_link,
+        })
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internalServerError",
+                e.to_string(),
+            )
+        })?;
+        let mut response = (StatusCode::OK, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Ok(response)
+    }
+}
+
+/// Serves one page of a collection whose items `items` lists with their default-order
+/// keys (see [`ListQuery::keyed`]).
+pub fn list(
+    app: &App,
+    user: &str,
+    collection: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    schema: &Schema,
+    items: impl FnOnce(&World) -> ApiResult<Items>,
+) -> ApiResult<Response> {
+    let query = ListQuery::parse(app, user, collection, path, raw_query, schema)?;
+    let world = app.world.lock();
+    let map = query.keyed(items(&world)?);
+    query.respond(app, &world, &map)
+}
+
+fn invalid_skiptoken() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalidSkipToken",
+        "the $skiptoken is not valid for this query",
+    )
+    .target("$skiptoken")
+}
