@@ -304,7 +304,7 @@ fn basic(id: &str, secret: &Secret) -> String {
 }
 
 /// The error an unsuccessful response stands for.
-fn error_from(raw: &Raw) -> Error {
+pub(crate) fn error_from(raw: &Raw) -> Error {
     let request_id = raw.request_id();
     let retry_after = header(&raw.headers, "retry-after").and_then(|v| parse_retry_after(&v));
     let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap_or_default();

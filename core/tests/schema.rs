@@ -6,6 +6,10 @@ mod common;
 
 use common::{CONTACT_SCOPES, Env};
 use messenger_connect::models::{
+    Activity, ActivityImage, BatchItem, BatchResponse, Conversation, Friend, Invitation, Message,
+    NewActivity, NewInvitation, NewMessage, Presence, StatusUpdate,
+};
+use messenger_connect::models::{
     Contact, ContactAddress, ContactEmail, ContactName, ContactNameUpdate, ContactOrganization,
     ContactPhoneNumber, ContactUpdate, DeviceAuthorization, Introspection, Me, MeUpdate,
     NameUpdate, NewContact, Permissions, PocoPage, PublicProfile, Status, UserInfo,
@@ -25,10 +29,22 @@ struct Check {
 
 impl Check {
     async fn new() -> Check {
-        let env = Env::start();
+        let env = Env::with(messenger_connect_mock::MockConfig {
+            friends_per_user: 2,
+            activities_per_user: 2,
+            ..messenger_connect_mock::MockConfig::default()
+        });
         let app = env.app(false).await;
         let mut scopes = CONTACT_SCOPES.to_vec();
         scopes.extend(["openid", "email", "profile.write"]);
+        scopes.extend([
+            "status.write",
+            "friends.read",
+            "friends.invite",
+            "feed.read",
+            "feed.write",
+            "chat",
+        ]);
         let tokens = env.mint(0, &app, &scopes, None).await;
         let (status, spec) = env
             .control(reqwest::Method::GET, "/openapi.json", None)
@@ -239,6 +255,132 @@ async fn contact_models_match_the_spec() {
     let changes = c.get(&path).await;
     let page: Page<DeltaChange<Contact>> = c.both("ContactDeltaPage", &changes);
     assert!(matches!(&page.items[..], [DeltaChange::Removed { id, .. }] if id == &created.id));
+}
+
+impl Check {
+    fn client(&self) -> messenger_connect::Client {
+        self.env
+            .builder(&common::App {
+                id: "unused".into(),
+                secret: None,
+            })
+            .tokens(messenger_connect::TokenSet::bearer(&self.token))
+            .build()
+            .expect("client")
+    }
+}
+
+#[tokio::test]
+async fn social_models_match_the_spec() {
+    let c = Check::new().await;
+    let client = c.client();
+    let friend = c.env.users[1].id.clone();
+    let (status, _) = c
+        .env
+        .control(
+            reqwest::Method::PUT,
+            &format!("/_mock/act-as/{friend}/status"),
+            Some(json!({"message": "out", "presence": "away"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let friends: Page<Friend> = c.both(
+        "FriendCollection",
+        &c.get("/v1/me/friends?$count=true").await,
+    );
+    assert!(friends.items.iter().any(|f| f.status.is_some()));
+    c.sent(
+        "StatusUpdate",
+        &StatusUpdate {
+            message: Some("hi".into()),
+            presence: Some(Presence::Busy),
+        },
+    );
+    c.sent(
+        "InvitationCreate",
+        &NewInvitation::email("x@example.com").with_message("hello"),
+    );
+    c.sent("InvitationCreate", &NewInvitation::contact("c1"));
+    let inv = client
+        .invite_email("someone@example.com", Some("join"))
+        .await
+        .expect("invite");
+    let invitations: Page<Invitation> =
+        c.both("InvitationCollection", &c.get("/v1/me/invitations").await);
+    assert_eq!(invitations.items, vec![inv]);
+
+    let mut share = NewActivity::share("https://example.com/x");
+    share.name = Some("X".into());
+    share.content = Some("look".into());
+    share.image = Some(ActivityImage::new("https://example.com/x.png"));
+    c.sent("ActivityCreate", &share);
+    let created = client.create_activity(&share).await.expect("activity");
+    c.both::<Activity>(
+        "Activity",
+        &c.get(&format!("/v1/me/activities/{}", created.id)).await,
+    );
+    c.both::<Page<Activity>>("ActivityCollection", &c.get("/v1/me/feed?$top=50").await);
+    c.both::<Page<Activity>>("ActivityCollection", &c.get("/v1/me/activities").await);
+
+    let conv = client
+        .conversation_with(&friend)
+        .await
+        .expect("conversation");
+    let message = NewMessage::new("hello").with_client_message_id("cm-1");
+    c.sent("MessageCreate", &message);
+    c.sent("MessageCreate", &NewMessage::new("no id"));
+    client.send_message(&conv.id, &message).await.expect("send");
+    c.both::<Page<Conversation>>(
+        "ConversationCollection",
+        &c.get("/v1/me/conversations").await,
+    );
+    c.both::<Page<Message>>(
+        "MessageCollection",
+        &c.get(&format!("/v1/me/conversations/{}/messages", conv.id))
+            .await,
+    );
+
+    let items = vec![
+        BatchItem::new("a", "GET", "/me"),
+        BatchItem::new("b", "POST", "/me/activities")
+            .with_body(json!({"type": "Like"}))
+            .with_header("Idempotency-Key", "k-1")
+            .depends_on(["a"]),
+        BatchItem::new("c", "GET", "/me/nothing-here"),
+    ];
+    let request = json!({ "requests": items });
+    c.valid("BatchRequest", &request, "the client's JSON");
+    let server: Value = c
+        .env
+        .http
+        .post(format!("{}/v1/$batch", c.env.base))
+        .bearer_auth(&c.token)
+        .json(&request)
+        .send()
+        .await
+        .expect("batch")
+        .json()
+        .await
+        .expect("json");
+    c.valid("BatchResponse", &server, "the server's JSON");
+    for item in server["responses"].as_array().expect("responses") {
+        c.both::<BatchResponse>("BatchResponseItem", item);
+    }
+
+    // Logged events as the socket sends them.
+    let (_, log) = c
+        .env
+        .control(
+            reqwest::Method::GET,
+            &format!("/_mock/events/{}", c.env.users[0].id),
+            None,
+        )
+        .await;
+    let events = log["events"].as_array().expect("events");
+    assert!(!events.is_empty());
+    for frame in events {
+        c.valid("EventFrame", frame, "the server's frame");
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,118 @@
+//! `/v1/me/conversations` and their messages.
+
+use reqwest::Method;
+
+use crate::client::Client;
+use crate::error::{Error, Result, check_id};
+use crate::models::{Conversation, Message, NewMessage};
+use crate::odata::Query;
+use crate::paging::{ItemStream, Page, PageStream};
+use crate::transport::Call;
+
+impl Client {
+    fn conversations_url(&self, query: &Query) -> Result<url::Url> {
+        Ok(self.endpoint_with(&["v1", "me", "conversations"], &query.to_pairs()?))
+    }
+
+    /// One page of my conversations, most recently active first (`chat`).
+    pub async fn list_conversations(&self, query: &Query) -> Result<Page<Conversation>> {
+        let url = self.conversations_url(query)?;
+        self.send_json(Call::api(Method::GET, url)).await
+    }
+
+    /// Every conversation matching the query (the next page prefetched).
+    pub fn conversations(&self, query: &Query) -> Result<ItemStream<Conversation>> {
+        Ok(ItemStream::new(PageStream::new(
+            self.clone(),
+            self.conversations_url(query)?,
+        )))
+    }
+
+    /// A conversation with these friends (`chat`). A one-to-one conversation is unique:
+    /// asking again returns the same one. A member who is not a friend is 403 `notFriends`.
+    pub async fn create_conversation(&self, members: &[&str]) -> Result<Conversation> {
+        if members.is_empty() {
+            return Err(Error::invalid("members", "name at least one other user"));
+        }
+        if members.len() > 50 {
+            return Err(Error::invalid("members", "at most 50 members"));
+        }
+        for m in members {
+            check_id("members", m)?;
+        }
+        let body = serde_json::json!({ "members": members });
+        let call =
+            Call::api(Method::POST, self.endpoint(&["v1", "me", "conversations"])).json(&body)?;
+        self.send_json(call).await
+    }
+
+    /// The one-to-one conversation with a friend, created if needed.
+    pub async fn conversation_with(&self, user_id: &str) -> Result<Conversation> {
+        self.create_conversation(&[user_id]).await
+    }
+
+    fn messages_url(&self, conversation_id: &str, query: &Query) -> Result<url::Url> {
+        check_id("conversation_id", conversation_id)?;
+        Ok(self.endpoint_with(
+            &["v1", "me", "conversations", conversation_id, "messages"],
+            &query.to_pairs()?,
+        ))
+    }
+
+    /// One page of a conversation's messages, oldest first (`chat`).
+    pub async fn list_messages(
+        &self,
+        conversation_id: &str,
+        query: &Query,
+    ) -> Result<Page<Message>> {
+        let url = self.messages_url(conversation_id, query)?;
+        self.send_json(Call::api(Method::GET, url)).await
+    }
+
+    /// Every message of a conversation, oldest first (the next page prefetched).
+    pub fn messages(&self, conversation_id: &str, query: &Query) -> Result<ItemStream<Message>> {
+        Ok(ItemStream::new(PageStream::new(
+            self.clone(),
+            self.messages_url(conversation_id, query)?,
+        )))
+    }
+
+    /// Sends a message (`chat`); every member gets `message.created`. Idempotent: without
+    /// a `client_message_id` the client makes one, and every retry of the call sends the
+    /// same one (and the same `Idempotency-Key`), so the message is posted once; a replay
+    /// (200, `Idempotent-Replayed`) returns the original message.
+    pub async fn send_message(
+        &self,
+        conversation_id: &str,
+        message: &NewMessage,
+    ) -> Result<Message> {
+        check_id("conversation_id", conversation_id)?;
+        let len = message.text.chars().count();
+        if len == 0 || message.text.trim().is_empty() {
+            return Err(Error::invalid("text", "must not be empty"));
+        }
+        if len > 4000 {
+            return Err(Error::invalid("text", "must be at most 4000 characters"));
+        }
+        let mut body = message.clone();
+        match &body.client_message_id {
+            Some(id) if id.is_empty() || id.chars().count() > 100 => {
+                return Err(Error::invalid(
+                    "client_message_id",
+                    "must be 1 to 100 characters",
+                ));
+            }
+            Some(_) => {}
+            None => body.client_message_id = Some(crate::retry::idempotency_key()),
+        }
+        let url = self.endpoint(&["v1", "me", "conversations", conversation_id, "messages"]);
+        self.send_json(Call::api(Method::POST, url).json(&body)?)
+            .await
+    }
+
+    /// Sends a text message (see [`Client::send_message`]).
+    pub async fn send_text(&self, conversation_id: &str, text: &str) -> Result<Message> {
+        self.send_message(conversation_id, &NewMessage::new(text))
+            .await
+    }
+}
