@@ -14,13 +14,36 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-STEPS=(tour)
+STEPS=(tour sync_contacts post_feed chat)
 
 trap mock_stop EXIT
 
 # The HTTP tour of the mock server: scripts/tour.py (python3, standard library only).
 step_tour() {
     python3 "$ROOT/scripts/tour.py" "$MOCK_URL"
+}
+
+# The Rust client's examples (core/examples): each starts its own in-process mock server
+# when given no --url, so they do not depend on the shared one above.
+run_example() { # name args...
+    local name=$1
+    shift
+    (cd "$ROOT" && cargo run --quiet --profile "$PROFILE" -p messenger-connect --example "$name" -- "$@")
+}
+
+# Full contacts sync to a JSONL file, then an incremental one from the stored delta link.
+step_sync_contacts() {
+    run_example sync_contacts --rounds 2 --dir "$ROOT/out/examples/sync_contacts"
+}
+
+# Alice posts a note and a link; her friend Bob gets them live and in his feed.
+step_post_feed() {
+    run_example post_feed
+}
+
+# A one-to-one chat: typing, an idempotent send, live delivery, the history.
+step_chat() {
+    run_example chat
 }
 
 mock_build || die "the mock server does not build"
