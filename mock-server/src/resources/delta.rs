@@ -6,10 +6,12 @@
 //! `@removed` stub. Changes made during a round show up in the next one (an upsert may
 //! repeat; nothing is lost). A position older than the log's retention is 410.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -51,7 +53,7 @@ pub async fn delta(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     caller.require("contacts.read")?;
     let user = caller.user()?.to_string();
     let pairs = query_pairs(raw.as_deref());
@@ -115,11 +117,15 @@ pub async fn delta(
         None => first_round(book, &cursor),
         Some(to) => change_round(book, &cursor, to),
     };
-    let mut body = json!({ "value": items });
+    let mut body = DeltaBody {
+        value: &items,
+        next_link: None,
+        delta_link: None,
+    };
     match next {
         Some(c) => {
             let token = app.signer.sign(&c);
-            body["@odata.nextLink"] = json!(link(&base, "$skiptoken", &token));
+            body.next_link = Some(link(&base, "$skiptoken", &token));
         }
         None => {
             let end = cursor.t.unwrap_or(cursor.s);
@@ -132,23 +138,45 @@ pub async fn delta(
                 n: cursor.n,
                 e: epoch,
             });
-            body["@odata.deltaLink"] = json!(link(&base, "$deltatoken", &token));
+            body.delta_link = Some(link(&base, "$deltatoken", &token));
         }
     }
-    Ok(axum::Json(body))
+    // Serialised while the world is locked, straight from the stored contacts.
+    let bytes = serde_json::to_vec(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internalServerError",
+            e.to_string(),
+        )
+    })?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response())
 }
 
-fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<Value>, Option<Cursor>) {
+/// A delta page: changed contacts (borrowed from the book) and the next or delta link.
+#[derive(Serialize)]
+struct DeltaBody<'a> {
+    value: &'a [Cow<'a, Value>],
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink", skip_serializing_if = "Option::is_none")]
+    delta_link: Option<String>,
+}
+
+fn first_round<'b>(book: &'b ContactBook, c: &Cursor) -> (Vec<Cow<'b, Value>>, Option<Cursor>) {
     use std::ops::Bound;
     let start = match &c.a {
         Some(after) => Bound::Excluded(after.clone()),
         None => Bound::Unbounded,
     };
     let mut iter = book.items.range((start, Bound::Unbounded));
-    let items: Vec<Value> = iter
+    let items: Vec<Cow<'b, Value>> = iter
         .by_ref()
         .take(c.n)
-        .map(|(_, v)| (**v).clone())
+        .map(|(_, v)| Cow::Borrowed(&**v))
         .collect();
     let more = iter.next().is_some();
     let next = more.then(|| Cursor {
@@ -166,7 +194,11 @@ fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<Value>, Option<Cursor>) {
     (items, next)
 }
 
-fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<Value>, Option<Cursor>) {
+fn change_round<'b>(
+    book: &'b ContactBook,
+    c: &Cursor,
+    to: u64,
+) -> (Vec<Cow<'b, Value>>, Option<Cursor>) {
     // The last change of each contact within (s, to], in sequence order.
     let mut last: HashMap<&str, u64> = HashMap::new();
     for change in book.log.iter().filter(|ch| ch.seq > c.s && ch.seq <= to) {
@@ -181,8 +213,8 @@ fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<Value>, Option<
     let items = page
         .iter()
         .map(|(_, id)| match book.items.get(*id) {
-            Some(v) => (**v).clone(),
-            None => json!({ "id": id, "@removed": { "reason": "deleted" } }),
+            Some(v) => Cow::Borrowed(&**v),
+            None => Cow::Owned(json!({ "id": id, "@removed": { "reason": "deleted" } })),
         })
         .collect();
     let next = more.then(|| Cursor {
