@@ -20,7 +20,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-SUITES=(cargo_test fmt clippy contract browser)
+SUITES=(cargo_test fmt clippy contract browser python node)
 
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -106,6 +106,39 @@ suite_browser() {
     f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
     s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
     record "${p:-0}" "${f:-0}" "${s:-0}"
+    return "$rc"
+}
+
+# The Python binding (bindings-python/run-tests.sh: maturin develop into .venv, mypy
+# --strict as one check, pytest's "N passed, M failed" line).
+suite_python() {
+    local log="$LOGS/python.log"
+    bash "$ROOT/bindings-python/run-tests.sh" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local line p f s e
+    # pytest -q ends with e.g. "3 failed, 40 passed, 1 skipped in 2.1s".
+    line=$(grep -E '^=*\s*[0-9]+ (passed|failed|error)' "$log" | tail -1)
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+    s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+')
+    e=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+')
+    record "${p:-0}" "$(( ${f:-0} + ${e:-0} ))" "${s:-0}"
+    if grep -qx 'mypy: passed' "$log"; then record 1 0; else echo "FAILED: mypy --strict"; record 0 1; fi
+    return "$rc"
+}
+
+# The Node binding (bindings-node/run-tests.sh: napi build, tsc --noEmit as one check,
+# node --test's "ℹ pass N" / "ℹ fail N" lines).
+suite_node() {
+    local log="$LOGS/node.log"
+    bash "$ROOT/bindings-node/run-tests.sh" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local p f s
+    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$log" | tail -1)
+    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
+    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
+    record "${p:-0}" "${f:-0}" "${s:-0}"
+    if grep -qx 'tsc: passed' "$log"; then record 1 0; else echo "FAILED: tsc --noEmit"; record 0 1; fi
     return "$rc"
 }
 

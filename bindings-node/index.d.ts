@@ -1,0 +1,158 @@
+// Types of `messenger-connect`. The native layer's declarations are generated from the
+// Rust code (`native.d.ts`, by `napi build --dts`); this file types the thin JS layer
+// (`index.js`) over it: options, models (camelCase JSON of the API), iterators, errors.
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType?: string;
+  expiresAt?: string | null;
+  scopes?: string[];
+  refreshToken?: string | null;
+  refreshTokenExpiresAt?: string | null;
+  idToken?: string | null;
+  obtainedAt?: string | null;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  clientId?: string;
+  clientSecret?: string;
+  accessToken?: string;
+  tokens?: TokenSet;
+  /** Receives every new token set (the refresh token rotates): persist it. */
+  onTokens?: (tokens: TokenSet) => void;
+  userAgent?: string;
+  pagePrefetch?: boolean;
+  allowInsecureHttp?: boolean;
+  requestTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  maxAttempts?: number;
+}
+
+export type Presence = 'online' | 'away' | 'busy' | 'invisible' | 'offline';
+export interface Status { message?: string | null; presence?: Presence; updated?: string; [k: string]: unknown }
+export interface Me { id: string; displayName: string; [k: string]: unknown }
+export interface Contact { id: string; displayName: string; emails?: { value: string; type?: string }[]; [k: string]: unknown }
+export interface Friend { id: string; displayName: string; presence: Presence; [k: string]: unknown }
+export type ActivityType = 'Note' | 'Share' | 'Like' | 'Status';
+export interface NewActivity { type: ActivityType; content?: string; name?: string; url?: string; image?: { url: string } }
+export interface Activity extends NewActivity { id: string; actor: { id: string; displayName: string }; published: string; [k: string]: unknown }
+export interface Conversation { id: string; members: { id: string; displayName: string }[]; created: string; [k: string]: unknown }
+export interface Message { id: string; conversationId: string; text: string; clientMessageId?: string; sent: string; [k: string]: unknown }
+export interface Invitation { id: string; email?: string; status: string; [k: string]: unknown }
+export interface Page<T> { items: T[]; nextLink: string | null; deltaLink: string | null; count: number | null }
+export interface DeltaRound { upserts: Contact[]; removed: string[]; deltaLink: string }
+export interface LiveEvent { type: string; seq: number | null; data: any }
+
+export type FilterExpr = { op: string; [k: string]: unknown };
+export type Literal = string | number | boolean | null | Date;
+export const Filter: {
+  eq(field: string, value: Literal): FilterExpr;
+  ne(field: string, value: Literal): FilterExpr;
+  gt(field: string, value: Literal): FilterExpr;
+  ge(field: string, value: Literal): FilterExpr;
+  lt(field: string, value: Literal): FilterExpr;
+  le(field: string, value: Literal): FilterExpr;
+  startswith(field: string, value: string): FilterExpr;
+  endswith(field: string, value: string): FilterExpr;
+  contains(field: string, value: string): FilterExpr;
+  in(field: string, values: Literal[]): FilterExpr;
+  and(...filters: FilterExpr[]): FilterExpr;
+  or(...filters: FilterExpr[]): FilterExpr;
+  not(filter: FilterExpr): FilterExpr;
+  any(field: string, filter: FilterExpr): FilterExpr;
+  date(d: Date | string): { $date: string };
+};
+
+export interface QueryOptions {
+  filter?: FilterExpr;
+  orderby?: string | string[];
+  select?: string[];
+  top?: number;
+  skip?: number;
+  count?: boolean;
+  search?: string;
+}
+
+export declare class Paged<T> implements AsyncIterable<T> {
+  private constructor();
+  pages(): AsyncGenerator<Page<T>>;
+  [Symbol.asyncIterator](): AsyncGenerator<T>;
+  toArray(): Promise<T[]>;
+}
+
+export declare class EventSubscription implements AsyncIterable<LiveEvent> {
+  private constructor();
+  next(): Promise<LiveEvent | null>;
+  lastSeq(): Promise<number | null>;
+  reconnects(): Promise<number>;
+  typing(conversationId: string): Promise<void>;
+  close(): void;
+  [Symbol.asyncIterator](): AsyncGenerator<LiveEvent>;
+}
+
+export declare class Client {
+  constructor(options: ClientOptions);
+  readonly tokens: TokenSet | null;
+  setTokens(tokens: TokenSet): void;
+  me(): Promise<Me>;
+  updateMe(update: Partial<Me>): Promise<Me>;
+  user(id: string): Promise<Me>;
+  status(): Promise<Status>;
+  setStatus(update: { message?: string; presence?: Presence }): Promise<Status>;
+  permissions(): Promise<Record<string, unknown>>;
+  events(options?: { since?: number }): Promise<EventSubscription>;
+  close(): Promise<void>;
+  readonly contacts: {
+    list(options?: QueryOptions): Paged<Contact>;
+    listPage(options?: QueryOptions): Promise<Page<Contact>>;
+    from(link: string): Paged<Contact>;
+    get(id: string): Promise<Contact>;
+    create(contact: Partial<Contact> & { displayName: string }): Promise<Contact>;
+    update(id: string, update: Partial<Contact>, options?: { ifMatch?: string }): Promise<Contact>;
+    delete(id: string, options?: { ifMatch?: string }): Promise<void>;
+    sync(options?: { deltaLink?: string | null }): Promise<DeltaRound>;
+    delta(options?: { deltaLink?: string | null; pageSize?: number }): Paged<Contact | { id: string; '@removed': { reason: string } }>;
+  };
+  readonly friends: { list(options?: QueryOptions): Paged<Friend> };
+  readonly invitations: {
+    list(options?: QueryOptions): Paged<Invitation>;
+    create(invitation: { email?: string; contactId?: string; message?: string }): Promise<Invitation>;
+    cancel(id: string): Promise<void>;
+  };
+  readonly feed: { list(options?: QueryOptions): Paged<Activity> };
+  readonly activities: {
+    list(options?: QueryOptions): Paged<Activity>;
+    get(id: string): Promise<Activity>;
+    create(activity: NewActivity): Promise<Activity>;
+    delete(id: string): Promise<void>;
+  };
+  readonly conversations: {
+    list(options?: QueryOptions): Paged<Conversation>;
+    create(members: string[]): Promise<Conversation>;
+  };
+  readonly messages: {
+    list(conversationId: string, options?: QueryOptions): Paged<Message>;
+    send(conversationId: string, message: string | { text: string; clientMessageId?: string }): Promise<Message>;
+  };
+}
+
+export declare class MessengerConnectError extends Error {
+  kind: string;
+  status: number | null;
+  code: string | null;
+  requestId: string | null;
+  target: string | null;
+  retryAfter: number | null;
+  details: { code: string; message: string; target?: string | null }[];
+}
+export declare class ApiError extends MessengerConnectError {}
+export declare class NotFoundError extends ApiError {}
+export declare class RateLimitedError extends ApiError {}
+export declare class AuthError extends ApiError {}
+export declare class ValidationError extends ApiError {}
+export declare class ConflictError extends ApiError {}
+export declare class ResyncRequiredError extends MessengerConnectError {}
+export declare class NetworkError extends MessengerConnectError { timeout: boolean }
+export declare class DecodeError extends MessengerConnectError {}
+export declare class ConfigError extends MessengerConnectError {}

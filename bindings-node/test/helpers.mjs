@@ -1,0 +1,26 @@
+// Shared fixtures: one in-process MockServer per test file, a client per user.
+import { Client } from '../index.mjs';
+import { MockServer } from '../testing.mjs';
+
+export async function setup(options = {}) {
+  const server = await MockServer.start({
+    seed: 7,
+    users: 3,
+    contactsPerUser: 25,
+    friendsPerUser: 2,
+    activitiesPerUser: 3,
+    ...options,
+  });
+  const clients = [];
+  async function client(user = 0, extra = {}) {
+    const { tokens, clientId, clientSecret } = await server.mintToken(user, extra.scopes, { expiresIn: extra.expiresIn });
+    const c = new Client({ baseUrl: server.url, clientId, clientSecret, tokens, ...extra.options });
+    clients.push(c);
+    return c;
+  }
+  async function teardown() {
+    for (const c of clients) await c.close();
+    await server.close();
+  }
+  return { server, client, teardown };
+}

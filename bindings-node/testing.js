@@ -1,0 +1,122 @@
+'use strict';
+// `messenger-connect/testing`: the in-process mock server of the whole contract, for
+// tests of code that uses `messenger-connect`. It runs on its own Rust runtime thread on a
+// free loopback port; `await server.close()` stops it. The control-plane helpers are thin
+// calls to its `/_mock` endpoints (DESIGN §2.7).
+
+const native = require('./native.js');
+
+class MockServer {
+  #native;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url;
+  /** The seeded users `{id, email, displayName, password}`. */
+  users;
+
+  constructor(n) {
+    this.#native = n;
+    this.url = n.url;
+    this.users = n.users();
+  }
+
+  /**
+   * Starts a server: `{ seed, users, contactsPerUser, friendsPerUser, activitiesPerUser,
+   * rateLimit, rateLimitWindowSeconds }` (defaults: seed 1, 3 users, 50 contacts each).
+   */
+  static async start(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('MockServer.start options must be an object');
+    }
+    return new MockServer(native.NativeMockServer.start(options));
+  }
+
+  /** Calls the control plane: `control('POST', '/faults', {...})` → parsed JSON (or null). */
+  async control(method, path, body) {
+    const res = await fetch(`${this.url}/_mock${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      throw new Error(`mock control ${method} ${path}: ${res.status} ${text}`);
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** Registers an app: `{clientId, clientSecret?}`. */
+  createApp(options = {}) {
+    return this.control('POST', '/clients', {
+      name: options.name ?? 'test app',
+      redirectUris: options.redirectUris ?? ['http://127.0.0.1/callback'],
+      public: options.public ?? false,
+      scopes: options.scopes ?? ALL_SCOPES,
+    });
+  }
+
+  /**
+   * A token response for a seeded user (index or id) and an app (made when not given),
+   * as `/oauth/token` would issue it. Returns `{clientId, clientSecret, userId, tokens}`
+   * with `tokens` ready for `new Client({ tokens })`.
+   */
+  async mintToken(user = 0, scopes = ALL_SCOPES, options = {}) {
+    scopes = scopes ?? ALL_SCOPES;
+    const userId = typeof user === 'number' ? this.users[user].id : user;
+    const app = options.app ?? (await this.createApp({ scopes }));
+    const body = { userId, clientId: app.clientId, scopes };
+    if (options.expiresIn !== undefined && options.expiresIn !== null) body.expiresIn = options.expiresIn;
+    const t = await this.control('POST', '/tokens', body);
+    const now = Date.now();
+    const tokens = {
+      accessToken: t.access_token,
+      tokenType: t.token_type,
+      scopes: (t.scope ?? '').split(' ').filter(Boolean),
+      obtainedAt: new Date(now).toISOString(),
+    };
+    if (t.expires_in !== undefined) tokens.expiresAt = new Date(now + t.expires_in * 1000).toISOString();
+    if (t.refresh_token) tokens.refreshToken = t.refresh_token;
+    return { clientId: app.clientId, clientSecret: app.clientSecret, userId, tokens, response: t };
+  }
+
+  /** Injects a fault (`{method?, path?, kind, status?, retryAfter?, count?...}`) → `{id}`. */
+  addFault(fault) {
+    return this.control('POST', '/faults', fault);
+  }
+
+  clearFaults() {
+    return this.control('DELETE', '/faults');
+  }
+
+  /** The request journal (secrets redacted). */
+  async requests() {
+    const r = await this.control('GET', '/requests');
+    return Array.isArray(r) ? r : (r?.requests ?? r?.value ?? []);
+  }
+
+  clearRequests() {
+    return this.control('DELETE', '/requests');
+  }
+
+  /** Moves the server's clock forward. */
+  advanceClock(seconds) {
+    return this.control('POST', '/clock', { advanceSeconds: seconds });
+  }
+
+  /** Acts as another user: `actAs(userId, 'PUT', 'status', {message})`. */
+  actAs(userId, method, rest, body) {
+    return this.control(method, `/act-as/${encodeURIComponent(userId)}/${rest}`, body);
+  }
+
+  /** Stops the server. */
+  async close() {
+    await this.#native.close();
+  }
+}
+
+const ALL_SCOPES = [
+  'openid', 'profile', 'email', 'offline_access', 'profile.write', 'status.write',
+  'contacts.read', 'contacts.write', 'friends.read', 'friends.invite', 'feed.read',
+  'feed.write', 'chat',
+];
+
+module.exports = { MockServer, ALL_SCOPES };

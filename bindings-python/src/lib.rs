@@ -1,0 +1,36 @@
+//! `messenger_connect._native`: the pyo3 extension behind the Python package
+//! `messenger_connect`. It only wraps the core client (`messenger-connect`) and the mock
+//! server (`messenger-connect-mock`): argument conversion, error mapping, and a runtime
+//! to wait on. The Python layer (`python/messenger_connect`) adds models and idioms.
+
+mod bridge;
+mod client;
+mod convert;
+mod errors;
+mod stream;
+mod testing;
+
+use pyo3::prelude::*;
+
+/// Panics inside the extension, for the test that checks a panic becomes an exception.
+#[pyfunction]
+#[pyo3(signature = (aio = false))]
+fn _debug_panic(py: Python<'_>, aio: bool) -> PyResult<Py<PyAny>> {
+    bridge::run(py, aio, async move {
+        if aio {
+            panic!("debug panic (async)");
+        }
+        panic!("debug panic");
+    })
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<stream::NativeStream>()?;
+    m.add_class::<testing::NativeMockServer>()?;
+    m.add_class::<bridge::Canceller>()?;
+    m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
+    Ok(())
+}
