@@ -11,17 +11,19 @@
 
 use futures_util::StreamExt;
 use messenger_connect::models::{Event, NewActivity};
-use messenger_connect::{Client, EventsOptions, Query, TokenResponse, TokenSet};
-use serde_json::{Value, json};
+use messenger_connect::{EventsOptions, Query};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{BoxError, Setup};
 
 const SCOPES: &[&str] = &["profile", "friends.read", "feed.read", "feed.write"];
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let setup = Setup::start().await?;
+    let setup = Setup::start("post_feed", SCOPES).await?;
     let alice = setup.client(&setup.users[0]).await?;
 
     // Alice's first friend plays Bob.
@@ -83,97 +85,4 @@ async fn main() -> Result<(), BoxError> {
     }
     println!("OK: both activities reached Bob live and in his feed");
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------
-// Test setup: the mock's control plane (`/_mock`), which a real deployment does not have.
-// ---------------------------------------------------------------------------------------
-
-struct Setup {
-    http: reqwest::Client,
-    base: String,
-    users: Vec<String>,
-    client_id: String,
-    client_secret: Option<String>,
-    _server: Option<messenger_connect_mock::MockServer>,
-}
-
-impl Setup {
-    async fn start() -> Result<Setup, BoxError> {
-        let http = reqwest::Client::builder().no_proxy().build()?;
-        let mut args = std::env::args().skip(1);
-        let (base, server) = match (args.next().as_deref(), args.next()) {
-            (Some("--url"), Some(url)) => (url.trim_end_matches('/').to_string(), None),
-            (None, _) => {
-                let server = messenger_connect_mock::MockServer::start(
-                    messenger_connect_mock::MockConfig {
-                        users: 3,
-                        friends_per_user: 2,
-                        activities_per_user: 3,
-                        ..Default::default()
-                    },
-                )?;
-                println!("(test setup) started a mock server at {}", server.url());
-                (server.url().to_string(), Some(server))
-            }
-            _ => return Err("usage: post_feed [--url URL]".into()),
-        };
-        let mut setup = Setup {
-            http,
-            base,
-            users: Vec::new(),
-            client_id: String::new(),
-            client_secret: None,
-            _server: server,
-        };
-        let users = setup.call("/_mock/users", None).await?;
-        setup.users = users["users"]
-            .as_array()
-            .ok_or("no users")?
-            .iter()
-            .filter_map(|u| u["id"].as_str().map(str::to_string))
-            .collect();
-        let app = setup
-            .call(
-                "/_mock/clients",
-                Some(json!({"name": "post_feed example", "scopes": SCOPES})),
-            )
-            .await?;
-        setup.client_id = app["clientId"].as_str().ok_or("no clientId")?.to_string();
-        setup.client_secret = app["clientSecret"].as_str().map(str::to_string);
-        Ok(setup)
-    }
-
-    async fn call(&self, path: &str, body: Option<Value>) -> Result<Value, BoxError> {
-        let url = format!("{}{path}", self.base);
-        let req = match body {
-            Some(b) => self.http.post(url).json(&b),
-            None => self.http.get(url),
-        };
-        let resp = req.send().await?;
-        let status = resp.status();
-        let text = resp.text().await?;
-        if !status.is_success() {
-            return Err(format!("{path}: {status} {text}").into());
-        }
-        Ok(serde_json::from_str(&text)?)
-    }
-
-    /// A client signed in as this user (tokens minted by the control plane).
-    async fn client(&self, user: &str) -> Result<Client, BoxError> {
-        let minted = self
-            .call(
-                "/_mock/tokens",
-                Some(json!({"userId": user, "clientId": self.client_id, "scopes": SCOPES})),
-            )
-            .await?;
-        let tokens = TokenSet::from_response(serde_json::from_value::<TokenResponse>(minted)?);
-        let mut builder = Client::builder(&self.base)
-            .client_id(&self.client_id)
-            .tokens(tokens);
-        if let Some(secret) = &self.client_secret {
-            builder = builder.client_secret(secret);
-        }
-        Ok(builder.build()?)
-    }
 }
