@@ -1,0 +1,3 @@
+//! `uniffi-bindgen-dotnet`: writes the C# of a uniffi cdylib (placeholder).
+
+fn main() {}
