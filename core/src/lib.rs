@@ -46,7 +46,7 @@ mod tls;
 mod tokens;
 mod transport;
 
-pub use api::{EventStream, EventsOptions, MAX_BATCH_ITEMS};
+pub use api::{EventStream, EventsOptions, MAX_BATCH_ITEMS, Typer};
 pub use auth::{AuthorizationParams, AuthorizationRequest, DevicePoll, TokenTypeHint};
 pub use client::{Client, ClientBuilder};
 pub use delta::{DeltaChange, DeltaStream, DeltaSync};

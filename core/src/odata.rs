@@ -138,6 +138,8 @@ pub enum Filter {
     Not(Box<Filter>),
     /// `collection/any(x: inner)`, where the inner filter's fields are the element's.
     Any(String, Box<Filter>),
+    /// An OData expression written by hand, sent as-is (see [`Filter::raw`]).
+    Raw(String),
 }
 
 impl Filter {
@@ -188,6 +190,13 @@ impl Filter {
     pub fn any(collection: impl Into<String>, inner: Filter) -> Filter {
         Filter::Any(collection.into(), Box::new(inner))
     }
+    /// An OData `$filter` expression written by hand, e.g.
+    /// `"startswith(displayName,'A') and isFriend eq false"`: sent as-is (the server checks
+    /// it and names what is wrong); combined with other filters inside parentheses. Only
+    /// control characters and an empty or over-long (> 4,096 bytes) text are refused here.
+    pub fn raw(expression: impl Into<String>) -> Filter {
+        Filter::Raw(expression.into())
+    }
     /// `self and other`
     pub fn and(self, other: Filter) -> Filter {
         Filter::And(Box::new(self), Box::new(other))
@@ -221,6 +230,7 @@ impl Filter {
                 b.check(depth + 1)
             }
             Filter::Not(a) => a.check(depth + 1),
+            Filter::Raw(text) => check_raw(text),
             Filter::Any(c, inner) => {
                 check_field(c)?;
                 inner.check(depth + 1)
@@ -239,7 +249,7 @@ impl Filter {
             None => name.to_string(),
         };
         let nested = |f: &mut std::fmt::Formatter<'_>, inner: &Filter| {
-            let parens = matches!(inner, Filter::And(..) | Filter::Or(..));
+            let parens = matches!(inner, Filter::And(..) | Filter::Or(..) | Filter::Raw(_));
             if parens {
                 f.write_str("(")?;
             }
@@ -271,7 +281,7 @@ impl Filter {
             }
             Filter::And(a, b) => {
                 let side = |f: &mut std::fmt::Formatter<'_>, x: &Filter| {
-                    if matches!(x, Filter::Or(..)) {
+                    if matches!(x, Filter::Or(..) | Filter::Raw(_)) {
                         nested(f, x)
                     } else {
                         x.write(f, var, depth)
@@ -282,10 +292,18 @@ impl Filter {
                 side(f, b)
             }
             Filter::Or(a, b) => {
-                a.write(f, var, depth)?;
+                let side = |f: &mut std::fmt::Formatter<'_>, x: &Filter| {
+                    if matches!(x, Filter::Raw(_)) {
+                        nested(f, x)
+                    } else {
+                        x.write(f, var, depth)
+                    }
+                };
+                side(f, a)?;
                 f.write_str(" or ")?;
-                b.write(f, var, depth)
+                side(f, b)
             }
+            Filter::Raw(text) => f.write_str(text),
             Filter::Not(a) => {
                 f.write_str("not (")?;
                 a.write(f, var, depth)?;
@@ -310,6 +328,26 @@ impl std::fmt::Display for Filter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.write(f, None, 0)
     }
+}
+
+/// A hand-written expression: not empty, at most 4,096 bytes, no control characters.
+fn check_raw(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid("filter", "a raw filter must not be empty"));
+    }
+    if text.len() > 4096 {
+        return Err(Error::invalid(
+            "filter",
+            "a raw filter is limited to 4,096 bytes",
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "filter",
+            "a raw filter must not contain control characters",
+        ));
+    }
+    Ok(())
 }
 
 fn check_field(name: &str) -> Result<()> {
@@ -604,6 +642,30 @@ mod tests {
             Filter::contains("note", "') or (1 eq 1").to_string(),
             "contains(note,''') or (1 eq 1')"
         );
+    }
+
+    #[test]
+    fn raw_filters_are_sent_as_is_and_parenthesised_when_combined() {
+        let raw = "startswith(displayName,'A') or isFriend eq true";
+        assert_eq!(Filter::raw(raw).render().unwrap(), raw);
+        assert_eq!(
+            Filter::raw(raw)
+                .and(Filter::eq("isFriend", false))
+                .render()
+                .unwrap(),
+            format!("({raw}) and isFriend eq false")
+        );
+        assert_eq!(
+            Filter::eq("a", 1)
+                .or(Filter::raw("b eq 2"))
+                .render()
+                .unwrap(),
+            "a eq 1 or (b eq 2)"
+        );
+        for bad in ["", "   ", "a eq 1\n", &"x".repeat(4097)] {
+            let err = Filter::raw(bad).render().unwrap_err();
+            assert!(err.to_string().contains("filter"), "{err}");
+        }
     }
 
     #[test]

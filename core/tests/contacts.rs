@@ -188,6 +188,32 @@ async fn filters_escape_user_input() {
         .await
         .expect_err("unknown property");
     assert_eq!(err.code(), Some("invalidFilter"));
+
+    // A hand-written expression gives the same page as the built one, alone and combined.
+    let by_hand = "startswith(displayName,'mary o''') or contains(displayName,'ONLY EMAIL')";
+    let raw = client
+        .list_contacts(
+            &Query::new()
+                .filter(Filter::raw(by_hand))
+                .order_by("displayName", Order::Desc),
+        )
+        .await
+        .expect("raw filter");
+    let raw_names: Vec<_> = raw.items.iter().map(|c| c.display_name.as_str()).collect();
+    assert_eq!(raw_names, ["Only Email", "Mary O'Brien"]);
+    let combined = client
+        .list_contacts(
+            &Query::new().filter(Filter::raw(by_hand).and(Filter::eq("displayName", "Only Email"))),
+        )
+        .await
+        .expect("raw and built");
+    assert_eq!(combined.items.len(), 1, "the raw part is parenthesised");
+    let err = client
+        .list_contacts(&Query::new().filter(Filter::raw("displayName eq")))
+        .await
+        .expect_err("a syntax error is the server's 400");
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.code(), Some("invalidFilter"));
 }
 
 #[tokio::test]

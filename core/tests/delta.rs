@@ -88,6 +88,34 @@ async fn delta_rounds_yield_upserts_and_removals() {
 }
 
 #[tokio::test]
+async fn a_whole_round_with_a_page_size() {
+    let env = Env::start();
+    let (client, _) = env.client(0, CONTACT_SCOPES).await;
+    let first = client
+        .sync_contacts_with(None, Some(7))
+        .await
+        .expect("first round, pages of 7");
+    assert_eq!(first.upserts.len(), 50);
+    let ids: HashSet<_> = first.upserts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), 50, "each contact once");
+    // 50 contacts in pages of 7: 8 page requests, seen in the journal.
+    let (status, journal) = env
+        .control(
+            reqwest::Method::GET,
+            "/_mock/requests?path=/v1/me/contacts/delta",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let pages = journal["requests"].as_array().expect("journal").len();
+    assert_eq!(pages, 8, "{journal}");
+    assert!(matches!(
+        client.sync_contacts_with(None, Some(0)).await,
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+#[tokio::test]
 async fn an_old_delta_link_requires_a_resync() {
     let env = Env::start();
     let app = env.app(false).await;

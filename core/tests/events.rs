@@ -294,3 +294,68 @@ async fn handshake_failures_are_errors() {
         .expect_err("zero ping interval");
     assert!(matches!(err, Error::InvalidArgument { .. }));
 }
+
+#[tokio::test]
+async fn a_typer_works_while_another_task_awaits_the_stream() {
+    let env = env();
+    let (alice, _) = env.client(0, SCOPES).await;
+    let (bob, _) = env.client(1, SCOPES).await;
+    let conv = alice
+        .conversation_with(&env.users[1].id)
+        .await
+        .expect("conversation");
+    let mut alice_events = alice.events(EventsOptions::default()).await.expect("alice");
+    let mut bob_events = bob.events(EventsOptions::default()).await.expect("bob");
+    let typer = alice_events.typer();
+    assert!(format!("{typer:?}").contains("open: true"));
+
+    // Alice's stream is held by a reader task; typing goes through the handle meanwhile.
+    let reader = tokio::spawn(async move {
+        let event = next(&mut alice_events).await;
+        (event, alice_events)
+    });
+    typer.clone().typing(&conv.id).expect("typing");
+    match next(&mut bob_events).await {
+        Event::Typing {
+            conversation_id,
+            user_id,
+        } => {
+            assert_eq!(conversation_id, conv.id);
+            assert_eq!(user_id, env.users[0].id);
+        }
+        other => panic!("expected typing, got {other:?}"),
+    }
+    let sent = bob
+        .send_text(&conv.id, "seen you typing")
+        .await
+        .expect("send");
+    let (event, alice_events) = reader.await.expect("reader task");
+    assert_eq!(event, Event::MessageCreated(sent.clone()));
+
+    // Events serialise in their wire form.
+    let wire = serde_json::to_value(&event).expect("serialise");
+    assert_eq!(wire["type"], "message.created");
+    assert_eq!(wire["data"]["id"], sent.id.as_str());
+    let typing = Event::Typing {
+        conversation_id: conv.id.clone(),
+        user_id: "u1".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&typing).unwrap(),
+        json!({"type": "typing", "data": {"conversationId": conv.id, "userId": "u1"}})
+    );
+    assert_eq!(
+        serde_json::to_value(Event::Resync { seq: 7 }).unwrap(),
+        json!({"type": "resync", "data": {"seq": 7}})
+    );
+
+    assert_eq!(alice_events.last_seq(), Some(wire_seq(&env, 0).await));
+}
+
+/// The seq of the user's last logged event, from the control plane.
+async fn wire_seq(env: &Env, user: usize) -> u64 {
+    let path = format!("/_mock/events/{}", env.users[user].id);
+    let (status, body) = env.control(reqwest::Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{body}");
+    body["seq"].as_u64().expect("seq")
+}

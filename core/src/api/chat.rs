@@ -20,12 +20,17 @@ impl Client {
         self.send_json(Call::api(Method::GET, url)).await
     }
 
-    /// Every conversation matching the query (the next page prefetched).
-    pub fn conversations(&self, query: &Query) -> Result<ItemStream<Conversation>> {
-        Ok(ItemStream::new(PageStream::new(
+    /// The pages of my conversations, the next one prefetched.
+    pub fn conversation_pages(&self, query: &Query) -> Result<PageStream<Conversation>> {
+        Ok(PageStream::new(
             self.clone(),
             self.conversations_url(query)?,
-        )))
+        ))
+    }
+
+    /// Every conversation matching the query (the next page prefetched).
+    pub fn conversations(&self, query: &Query) -> Result<ItemStream<Conversation>> {
+        Ok(ItemStream::new(self.conversation_pages(query)?))
     }
 
     /// A conversation with these friends (`chat`). A one-to-one conversation is unique:
@@ -69,12 +74,21 @@ impl Client {
         self.send_json(Call::api(Method::GET, url)).await
     }
 
-    /// Every message of a conversation, oldest first (the next page prefetched).
-    pub fn messages(&self, conversation_id: &str, query: &Query) -> Result<ItemStream<Message>> {
-        Ok(ItemStream::new(PageStream::new(
+    /// The pages of a conversation's messages, oldest first, the next one prefetched.
+    pub fn message_pages(
+        &self,
+        conversation_id: &str,
+        query: &Query,
+    ) -> Result<PageStream<Message>> {
+        Ok(PageStream::new(
             self.clone(),
             self.messages_url(conversation_id, query)?,
-        )))
+        ))
+    }
+
+    /// Every message of a conversation, oldest first (the next page prefetched).
+    pub fn messages(&self, conversation_id: &str, query: &Query) -> Result<ItemStream<Message>> {
+        Ok(ItemStream::new(self.message_pages(conversation_id, query)?))
     }
 
     /// Sends a message (`chat`); every member gets `message.created`. Idempotent: without

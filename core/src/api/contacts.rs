@@ -125,6 +125,17 @@ impl Client {
     /// A whole delta round: upserts, removals and the next delta link.
     /// [`Error::ResyncRequired`] means the link is too old: sync again with `None`.
     pub async fn sync_contacts(&self, delta_link: Option<&str>) -> Result<DeltaSync<Contact>> {
-        crate::delta::collect(self.contacts_delta(delta_link, None)?).await
+        self.sync_contacts_with(delta_link, None).await
+    }
+
+    /// [`Client::sync_contacts`] with the page size of a first round (1 to
+    /// [`MAX_PAGE_SIZE`]; `None`: the server's default). Later rounds follow the stored
+    /// link, which carries the size it was made with.
+    pub async fn sync_contacts_with(
+        &self,
+        delta_link: Option<&str>,
+        page_size: Option<u32>,
+    ) -> Result<DeltaSync<Contact>> {
+        crate::delta::collect(self.contacts_delta(delta_link, page_size)?).await
     }
 }

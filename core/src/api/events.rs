@@ -108,6 +108,37 @@ impl EventStream {
     /// Tells the other members of a conversation that the user is typing (`chat`). Sent
     /// on the current socket; dropped when it is reconnecting (typing is ephemeral).
     pub fn typing(&self, conversation_id: &str) -> Result<()> {
+        self.typer().typing(conversation_id)
+    }
+
+    /// A cloneable handle that sends typing notifications on this stream's socket, for
+    /// use while another task awaits the stream (which holds it mutably).
+    pub fn typer(&self) -> Typer {
+        Typer {
+            commands: self.commands.clone(),
+        }
+    }
+}
+
+/// Sends typing notifications on an [`EventStream`]'s socket (see [`EventStream::typer`]).
+/// Cheap to clone; fails with [`Error::Network`] once the stream has ended.
+#[derive(Clone)]
+pub struct Typer {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl std::fmt::Debug for Typer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Typer")
+            .field("open", &!self.commands.is_closed())
+            .finish()
+    }
+}
+
+impl Typer {
+    /// Tells the other members of a conversation that the user is typing (`chat`); see
+    /// [`EventStream::typing`].
+    pub fn typing(&self, conversation_id: &str) -> Result<()> {
         check_id("conversation_id", conversation_id)?;
         self.commands
             .send(Command::Typing(conversation_id.to_string()))

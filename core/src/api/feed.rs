@@ -44,12 +44,17 @@ impl Client {
         self.send_json(Call::api(Method::GET, url)).await
     }
 
-    /// Every one of my own activities (the next page prefetched).
-    pub fn activities(&self, query: &Query) -> Result<ItemStream<Activity>> {
-        Ok(ItemStream::new(PageStream::new(
+    /// The pages of my own activities, the next one prefetched.
+    pub fn activity_pages(&self, query: &Query) -> Result<PageStream<Activity>> {
+        Ok(PageStream::new(
             self.clone(),
             self.feed_url("activities", query)?,
-        )))
+        ))
+    }
+
+    /// Every one of my own activities (the next page prefetched).
+    pub fn activities(&self, query: &Query) -> Result<ItemStream<Activity>> {
+        Ok(ItemStream::new(self.activity_pages(query)?))
     }
 
     /// One of my activities (`feed.read`).

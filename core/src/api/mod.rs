@@ -11,4 +11,4 @@ mod profile;
 mod social;
 
 pub use batch::MAX_BATCH_ITEMS;
-pub use events::{EventStream, EventsOptions};
+pub use events::{EventStream, EventsOptions, Typer};

@@ -67,12 +67,14 @@ impl Client {
         self.send_json(Call::api(Method::GET, url)).await
     }
 
+    /// The pages of my invitations, the next one prefetched.
+    pub fn invitation_pages(&self, query: &Query) -> Result<PageStream<Invitation>> {
+        Ok(PageStream::new(self.clone(), self.invitations_url(query)?))
+    }
+
     /// Every invitation matching the query, page after page (the next page prefetched).
     pub fn invitations(&self, query: &Query) -> Result<ItemStream<Invitation>> {
-        Ok(ItemStream::new(PageStream::new(
-            self.clone(),
-            self.invitations_url(query)?,
-        )))
+        Ok(ItemStream::new(self.invitation_pages(query)?))
     }
 
     /// Invites someone by email or by contact id (`friends.invite`). Inviting a friend is

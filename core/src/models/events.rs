@@ -79,6 +79,35 @@ pub enum Event {
     },
 }
 
+/// Serialized in the wire form of a frame without its `seq`: `{"type": ..., "data": ...}`
+/// (`typing`: data `{conversationId, userId}`; `resync`: data `{seq}`).
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut frame = s.serialize_struct("Event", 2)?;
+        frame.serialize_field("type", self.kind())?;
+        match self {
+            Event::MessageCreated(m) => frame.serialize_field("data", m)?,
+            Event::PresenceChanged(p) => frame.serialize_field("data", p)?,
+            Event::StatusChanged(c) => frame.serialize_field("data", c)?,
+            Event::ActivityCreated(a) => frame.serialize_field("data", a)?,
+            Event::ContactChanged(c) => frame.serialize_field("data", c)?,
+            Event::Typing {
+                conversation_id,
+                user_id,
+            } => frame.serialize_field(
+                "data",
+                &serde_json::json!({"conversationId": conversation_id, "userId": user_id}),
+            )?,
+            Event::Resync { seq } => {
+                frame.serialize_field("data", &serde_json::json!({"seq": seq}))?
+            }
+            Event::Other { data, .. } => frame.serialize_field("data", data)?,
+        }
+        frame.end()
+    }
+}
+
 impl Event {
     /// The wire `type` of the event.
     pub fn kind(&self) -> &str {
