@@ -192,6 +192,51 @@ async fn dropped_sockets_lose_and_repeat_nothing() {
 }
 
 #[tokio::test]
+async fn a_socket_dropped_before_any_event_loses_nothing() {
+    let env = env();
+    let user = env.users[0].id.clone();
+    let (alice, _) = env.client(0, SCOPES).await;
+    let publish = |n: u64| {
+        let env = &env;
+        let path = format!("/_mock/events/{user}");
+        async move {
+            let (status, frame) = env
+                .control(
+                    reqwest::Method::POST,
+                    &path,
+                    Some(json!({"type": "sticker.sent", "data": {"n": n}})),
+                )
+                .await;
+            assert_eq!(status, 201, "{frame}");
+            frame["seq"].as_u64().expect("seq")
+        }
+    };
+    publish(1).await;
+    publish(2).await;
+    // The first socket is dropped before it carries any frame.
+    env.fault(
+        json!({"kind": "closeSocket", "path": "/v1/me/events", "afterFrames": 0, "count": 1}),
+    )
+    .await;
+    let mut events = alice
+        .events(EventsOptions::default())
+        .await
+        .expect("events");
+    assert_eq!(events.last_seq(), Some(2), "from the handshake's Event-Seq");
+    let third = publish(3).await;
+    assert_eq!(
+        next(&mut events).await,
+        Event::Other {
+            kind: "sticker.sent".into(),
+            data: json!({"n": 3})
+        },
+        "replayed after the reconnection"
+    );
+    assert_eq!(events.last_seq(), Some(third));
+    assert_eq!(events.reconnects(), 1);
+}
+
+#[tokio::test]
 async fn a_log_too_short_is_a_resync() {
     let env = env();
     let user = env.users[0].id.clone();

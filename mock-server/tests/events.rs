@@ -46,6 +46,26 @@ async fn published_events_arrive_in_order_with_growing_seq() {
 }
 
 #[tokio::test]
+async fn the_handshake_names_the_last_seq() {
+    let env = Env::start();
+    let user = env.users[0].id.clone();
+    let token = env.token(0, &["chat"]).await;
+    let (_, seq0) = ws::try_connect_seq(&env, Some(&token), "")
+        .await
+        .expect("handshake");
+    assert_eq!(seq0, 0, "no event yet");
+    ws::publish_many(&env, &user, 3).await;
+    let (mut socket, seq3) = ws::try_connect_seq(&env, Some(&token), "")
+        .await
+        .expect("handshake");
+    assert_eq!(seq3, 3);
+    // The next event is the first one on this socket, right after the named seq.
+    let next = ws::publish(&env, &user, "status.changed", json!({})).await;
+    assert_eq!(seq(&next), seq3 + 1);
+    assert_eq!(ws::frame(&mut socket).await, next);
+}
+
+#[tokio::test]
 async fn replay_after_a_dropped_connection_loses_and_repeats_nothing() {
     let env = Env::start();
     let user = env.users[0].id.clone();

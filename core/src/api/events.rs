@@ -94,8 +94,8 @@ impl std::fmt::Debug for EventStream {
 
 impl EventStream {
     /// The sequence number of the last logged event handed out (or of a `resync`, or the
-    /// `since` the stream started from): store it to resume later with
-    /// [`EventsOptions::since`].
+    /// `since` the stream started from, or the server's last seq when it opened): store it
+    /// to resume later with [`EventsOptions::since`].
     pub fn last_seq(&self) -> Option<u64> {
         self.last_seq
     }
@@ -197,8 +197,12 @@ impl Client {
         Ok(url)
     }
 
-    /// One connection attempt (with one token renewal after a 401).
-    async fn connect_events(&self, since: Option<u64>) -> Result<Socket, ConnectError> {
+    /// One connection attempt (with one token renewal after a 401): the socket and the
+    /// handshake's `Event-Seq` (the user's last seq when the socket subscribed).
+    async fn connect_events(
+        &self,
+        since: Option<u64>,
+    ) -> Result<(Socket, Option<u64>), ConnectError> {
         let url = self.events_url(since).map_err(ConnectError::Fatal)?;
         let mut renewed = false;
         loop {
@@ -236,7 +240,14 @@ impl Client {
                 },
             };
             let response = match result {
-                Ok((socket, _)) => return Ok(socket),
+                Ok((socket, response)) => {
+                    let seq = response
+                        .headers()
+                        .get("event-seq")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<u64>().ok());
+                    return Ok((socket, seq));
+                }
                 Err(tungstenite::Error::Http(response)) => response,
                 Err(e) => {
                     return Err(ConnectError::Retry(
@@ -288,8 +299,8 @@ impl Client {
     /// `since=<last seq seen>`: each logged event is delivered once, in order. `resync`
     /// frames come out as [`Event::Resync`] (reload the state), `typing` frames as
     /// [`Event::Typing`]; pongs are swallowed; unknown event types are [`Event::Other`].
-    /// Before the first logged event a reconnection cannot name a `since`: start from a
-    /// stored [`EventStream::last_seq`] to close that gap too.
+    /// Without `since`, the stream starts from the seq the handshake names (`Event-Seq`),
+    /// so a socket dropped before the first event resumes without a gap too.
     ///
     /// Plain `ws://` follows the base URL's rules (loopback only unless insecure HTTP is
     /// allowed); `wss://` uses rustls with the platform's root certificates. The proxy
@@ -300,10 +311,10 @@ impl Client {
         }
         let policy = self.shared.retry.clone();
         let mut attempt = 0;
-        let socket = loop {
+        let (socket, handshake_seq) = loop {
             attempt += 1;
             match self.connect_events(options.since).await {
-                Ok(socket) => break socket,
+                Ok(connected) => break connected,
                 Err(ConnectError::Fatal(e)) => return Err(e),
                 Err(ConnectError::Retry(e, after)) => {
                     if attempt >= policy.max_attempts
@@ -316,6 +327,7 @@ impl Client {
                 }
             }
         };
+        let start = options.since.or(handshake_seq);
         let (tx, rx) = mpsc::channel(64);
         let (commands, command_rx) = mpsc::unbounded_channel();
         let reconnects = Arc::new(AtomicU64::new(0));
@@ -324,14 +336,14 @@ impl Client {
             ping_interval: options.ping_interval,
             tx,
             commands: command_rx,
-            last_seq: options.since,
+            last_seq: start,
             reconnects: reconnects.clone(),
         };
         tokio::spawn(runner.run(socket));
         Ok(EventStream {
             rx,
             commands,
-            last_seq: options.since,
+            last_seq: start,
             reconnects,
         })
     }
@@ -388,7 +400,8 @@ impl Runner {
                 r = self.client.connect_events(since) => r,
             };
             match connected {
-                Ok(ws) => {
+                Ok((ws, handshake_seq)) => {
+                    self.last_seq = self.last_seq.or(handshake_seq);
                     self.reconnects.fetch_add(1, Ordering::Relaxed);
                     socket = Some(ws);
                 }

@@ -33,6 +33,9 @@ use crate::state::{AppState, World};
 /// Path of the live-events socket (also the path `closeSocket` faults match).
 pub const EVENTS_PATH: &str = "/v1/me/events";
 
+/// Handshake response header: the user's last `seq` when the socket subscribed.
+const EVENT_SEQ: &str = "event-seq";
+
 /// Close code sent when the token stops being valid.
 const CLOSE_POLICY: u16 = 1008;
 /// Close code sent when the mock is reset under an open socket.
@@ -103,7 +106,7 @@ async fn events(
             ApiError::validation("since", "'since' must be a non-negative integer")
         })?),
     };
-    let (session, rx, ws) = {
+    let (session, rx, ws, current) = {
         let mut world = app.world.lock();
         let caller = match (&act_as, &token) {
             (Some(Extension(ActAs(user))), _) => Caller::acting_as(user.clone()),
@@ -141,9 +144,14 @@ async fn events(
             close_after,
             sent: 0,
         };
-        (session, rx, ws)
+        (session, rx, ws, current)
     };
-    Ok(ws.on_upgrade(move |socket| run(app, socket, rx, session)))
+    let mut response = ws.on_upgrade(move |socket| run(app, socket, rx, session));
+    // Subscribed under the same lock that read `current`: every later event comes here.
+    response
+        .headers_mut()
+        .insert(EVENT_SEQ, header::HeaderValue::from(current));
+    Ok(response)
 }
 
 /// Serves one socket until either side closes it.

@@ -32,6 +32,16 @@ pub fn events_url(env: &Env, query: &str) -> String {
 
 /// Opens the socket; on a refused handshake, the HTTP status and JSON body.
 pub async fn try_connect(env: &Env, token: Option<&str>, query: &str) -> Result<Ws, (u16, Value)> {
+    try_connect_seq(env, token, query).await.map(|(ws, _)| ws)
+}
+
+/// [`try_connect`], also returning the handshake's `Event-Seq` header (required).
+#[allow(dead_code)]
+pub async fn try_connect_seq(
+    env: &Env,
+    token: Option<&str>,
+    query: &str,
+) -> Result<(Ws, u64), (u16, Value)> {
     let mut request = events_url(env, query)
         .into_client_request()
         .expect("websocket request");
@@ -47,7 +57,13 @@ pub async fn try_connect(env: &Env, token: Option<&str>, query: &str) -> Result<
     {
         Ok((ws, response)) => {
             assert_eq!(response.status().as_u16(), 101);
-            Ok(ws)
+            let seq = response
+                .headers()
+                .get("event-seq")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .expect("the handshake carries Event-Seq");
+            Ok((ws, seq))
         }
         Err(Error::Http(response)) => {
             let body = response
