@@ -66,6 +66,17 @@ async fn the_handshake_names_the_last_seq() {
 }
 
 #[tokio::test]
+async fn act_as_opens_a_users_socket_without_a_token() {
+    let env = Env::start();
+    let user = env.users[1].id.clone();
+    let mut socket = ws::connect_as(&env, &user).await;
+    ws::send(&mut socket, json!({ "type": "ping" })).await;
+    assert_eq!(ws::frame(&mut socket).await, json!({ "type": "pong" }));
+    let own = ws::publish(&env, &user, "status.changed", json!({ "n": 1 })).await;
+    assert_eq!(ws::frame(&mut socket).await, own);
+}
+
+#[tokio::test]
 async fn replay_after_a_dropped_connection_loses_and_repeats_nothing() {
     let env = Env::start();
     let user = env.users[0].id.clone();

@@ -55,7 +55,7 @@ async fn act_as(app: AppState, inner: Router, req: Request) -> Response {
     let Ok(uri) = path.parse::<Uri>() else {
         return ApiError::not_found("the resource").into_response();
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     // A fresh request: the outer route's path parameters must not leak into the inner one.
     let mut rewritten = Request::new(body);
     *rewritten.method_mut() = parts.method;
@@ -63,6 +63,10 @@ async fn act_as(app: AppState, inner: Router, req: Request) -> Response {
     *rewritten.version_mut() = parts.version;
     *rewritten.headers_mut() = parts.headers;
     rewritten.extensions_mut().insert(ActAs(user));
+    // The connection's upgrade handle, so `act-as/{user}/events` can become a WebSocket.
+    if let Some(upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() {
+        rewritten.extensions_mut().insert(upgrade);
+    }
     rewritten.extensions_mut().insert(OriginalUri(original));
     match inner.oneshot(rewritten).await {
         Ok(r) => r,

@@ -30,6 +30,21 @@ pub fn events_url(env: &Env, query: &str) -> String {
     }
 }
 
+/// Opens `/_mock/act-as/{user}/events`: the user's socket without a token.
+#[allow(dead_code)]
+pub async fn connect_as(env: &Env, user: &str) -> Ws {
+    let url = format!(
+        "{}/_mock/act-as/{user}/events",
+        env.base.replacen("http://", "ws://", 1)
+    );
+    let (ws, response) = tokio::time::timeout(GUARD, tokio_tungstenite::connect_async(url))
+        .await
+        .expect("handshake timed out")
+        .expect("act-as handshake accepted");
+    assert_eq!(response.status().as_u16(), 101);
+    ws
+}
+
 /// Opens the socket; on a refused handshake, the HTTP status and JSON body.
 pub async fn try_connect(env: &Env, token: Option<&str>, query: &str) -> Result<Ws, (u16, Value)> {
     try_connect_seq(env, token, query).await.map(|(ws, _)| ws)
