@@ -938,6 +938,48 @@ async fn device_flow_denied_by_the_user() {
 }
 
 #[tokio::test]
+async fn device_approval_withdrawn_on_the_account_page_before_the_poll() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    let user = env.users[1].clone();
+    let d = device_start(&env, &app, "profile contacts.read").await;
+    let mut b = Browser::new(&env);
+    let page = b.get("/device").await;
+    let consent = b
+        .submit(
+            &page,
+            &[
+                ("user_code", &s(&d, "user_code")),
+                ("email", &user.email),
+                ("password", &user.password),
+            ],
+        )
+        .await;
+    let done = b.submit(&consent, &[("decision", "allow")]).await;
+    assert!(done.text.contains("Device connected"), "{}", done.text);
+
+    // The approval is a consent at once: the account page lists the app...
+    let account = b.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK, "{}", account.text);
+    let row = app_row(&account.text, &app.id);
+    assert_eq!(listed_scopes(&row), ["profile", "contacts.read"]);
+    // ...and removing it there, before the device polls, leaves the device nothing.
+    let remove_path = form_action(&row).expect("remove form");
+    let r = b.post(&remove_path, &hidden_inputs(&row)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = poll(&env, &app, &s(&d, "device_code")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.code(), "access_denied", "{}", r.text);
+    let account = b.get("/account").await;
+    assert!(
+        !account
+            .text
+            .contains(&format!("data-client-id=\"{}\"", app.id)),
+        "the poll did not bring the consent back"
+    );
+}
+
+#[tokio::test]
 async fn device_code_expires_after_ten_minutes() {
     let env = Env::start();
     let app = env.app(true).await;

@@ -242,8 +242,16 @@ pub async fn submit(
         }
         Some(decision) => {
             let allow = decision == "allow";
-            if let Some(g) = world.device_grants.get_mut(&device_code) {
-                g.decision = Some(if allow { Ok(user_id) } else { Err(()) });
+            let approved = match world.device_grants.get_mut(&device_code) {
+                Some(g) => {
+                    g.decision = Some(if allow { Ok(user_id.clone()) } else { Err(()) });
+                    allow.then(|| (g.client_id.clone(), g.scopes.clone()))
+                }
+                None => None,
+            };
+            // Consent is given here, on the page; the device's next poll redeems it.
+            if let Some((client_id, scopes)) = approved {
+                crate::oauth::issue::record_consent(&mut world, &user_id, &client_id, &scopes);
             }
             let (title, text) = if allow {
                 ("Device connected", "You can go back to your device now.")

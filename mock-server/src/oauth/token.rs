@@ -348,7 +348,17 @@ fn device_code(
         Some(Ok(user_id)) => {
             grant.redeemed = true;
             let scopes = grant.scopes.clone();
-            issue::record_consent(world, &user_id, &client.id, &scopes);
+            // The user may have removed the app on the account page since approving.
+            let consented = world
+                .consents
+                .get(&(user_id.clone(), client.id.clone()))
+                .is_some_and(|c| scopes.is_subset(&c.scopes));
+            if !consented {
+                return Err(OAuthError::new(
+                    "access_denied",
+                    "the user withdrew consent for this device",
+                ));
+            }
             let family = issue::new_family(world, Some(&user_id), &client.id, &scopes);
             Ok(issue::issue(
                 app,
