@@ -1,6 +1,9 @@
 // Types of `messenger-connect`. The native layer's declarations are generated from the
 // Rust code (`native.d.ts`, by `napi build --dts`); this file types the thin JS layer
 // (`index.js`) over it: options, models (camelCase JSON of the API), iterators, errors.
+// Values cross the native boundary as JSON text, so the generated declarations type them
+// as `string`; the models are typed here.
+import type { NativeOptions } from './native';
 
 export interface TokenSet {
   accessToken: string;
@@ -13,21 +16,17 @@ export interface TokenSet {
   obtainedAt?: string | null;
 }
 
-export interface ClientOptions {
-  baseUrl: string;
-  clientId?: string;
-  clientSecret?: string;
-  accessToken?: string;
+/**
+ * Options of `new Client(...)`: the generated `NativeOptions` (see `native.d.ts`, made by
+ * `napi build --dts` from the Rust code), with the token set as an object and the
+ * token-change callback.
+ */
+export type ClientOptions = Omit<NativeOptions, 'tokens'> & {
+  /** A stored token set (e.g. the last one `onTokens` received). */
   tokens?: TokenSet;
   /** Receives every new token set (the refresh token rotates): persist it. */
   onTokens?: (tokens: TokenSet) => void;
-  userAgent?: string;
-  pagePrefetch?: boolean;
-  allowInsecureHttp?: boolean;
-  requestTimeoutMs?: number;
-  totalTimeoutMs?: number;
-  maxAttempts?: number;
-}
+};
 
 export type Presence = 'online' | 'away' | 'busy' | 'invisible' | 'offline';
 export interface Status { message?: string | null; presence?: Presence; updated?: string; [k: string]: unknown }
@@ -36,13 +35,40 @@ export interface Contact { id: string; displayName: string; emails?: { value: st
 export interface Friend { id: string; displayName: string; presence: Presence; [k: string]: unknown }
 export type ActivityType = 'Note' | 'Share' | 'Like' | 'Status';
 export interface NewActivity { type: ActivityType; content?: string; name?: string; url?: string; image?: { url: string } }
-export interface Activity extends NewActivity { id: string; actor: { id: string; displayName: string }; published: string; [k: string]: unknown }
+export interface Activity extends NewActivity { id: string; actor: { id: string; displayName: string }; published: string; generator?: { id: string; name: string }; [k: string]: unknown }
 export interface Conversation { id: string; members: { id: string; displayName: string }[]; created: string; [k: string]: unknown }
 export interface Message { id: string; conversationId: string; text: string; clientMessageId?: string; sent: string; [k: string]: unknown }
-export interface Invitation { id: string; email?: string; status: string; [k: string]: unknown }
+export interface Invitation { id: string; email?: string; contactId?: string; message?: string; status: 'pending' | 'accepted' | 'cancelled'; created: string; friendId?: string; [k: string]: unknown }
 export interface Page<T> { items: T[]; nextLink: string | null; deltaLink: string | null; count: number | null }
 export interface DeltaRound { upserts: Contact[]; removed: string[]; deltaLink: string }
-export interface LiveEvent { type: string; seq: number | null; data: any }
+export type Removed = { id: string; '@removed': { reason: string } };
+export type LiveEventType = 'message.created' | 'presence.changed' | 'status.changed' | 'activity.created' | 'contact.changed' | 'typing' | 'resync';
+/** A live event: `seq` is null for `typing` (not logged); `resync` carries the current seq. */
+export interface LiveEvent { type: LiveEventType | (string & {}); seq: number | null; data: any }
+export interface Permissions { clientId: string; clientName: string; scopes: string[]; granted?: string; [k: string]: unknown }
+export interface BatchRequest { id: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; headers?: Record<string, string>; body?: unknown; dependsOn?: string[] }
+export interface BatchResponse { id: string; status: number; headers: Record<string, string>; body?: any }
+export interface PocoQuery {
+  filterBy?: string;
+  filterOp?: 'equals' | 'contains' | 'startswith' | 'present';
+  filterValue?: string;
+  sortBy?: string;
+  sortOrder?: 'ascending' | 'descending';
+  startIndex?: number;
+  count?: number;
+  updatedSince?: string | Date;
+  fields?: string[];
+}
+export interface PocoPage { startIndex: number; itemsPerPage: number; totalResults: number; entry: Contact[]; [k: string]: unknown }
+export interface AuthorizationParams { scopes: string[]; prompt?: 'none' | 'login' | 'consent'; loginHint?: string }
+/** A started authorization: send the user to `url`; keep the rest (the verifier is secret). */
+export interface AuthorizationRequest { url: string; state: string; nonce: string; codeVerifier: string; redirectUri: string; scopes: string[] }
+export interface DeviceAuthorization { deviceCode: string; userCode: string; verificationUri: string; verificationUriComplete: string | null; expiresIn: number; interval: number }
+export type DevicePoll = { status: 'pending' } | { status: 'slowDown'; interval: number } | { status: 'complete'; tokens: TokenSet };
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+export interface Introspection { active: boolean; scope?: string; client_id?: string; username?: string; token_type?: string; exp?: number; iat?: number; sub?: string; [k: string]: unknown }
+export interface UserInfo { sub: string; name?: string; given_name?: string; family_name?: string; email?: string; email_verified?: boolean; locale?: string; picture?: string; [k: string]: unknown }
+export interface IdTokenClaims { iss: string; sub: string; aud: string | string[]; exp: number; iat?: number; nonce?: string; [k: string]: unknown }
 
 export type FilterExpr = { op: string; [k: string]: unknown };
 export type Literal = string | number | boolean | null | Date;
@@ -61,11 +87,14 @@ export const Filter: {
   or(...filters: FilterExpr[]): FilterExpr;
   not(filter: FilterExpr): FilterExpr;
   any(field: string, filter: FilterExpr): FilterExpr;
+  /** An OData expression written by hand, sent as-is. */
+  raw(expression: string): FilterExpr;
   date(d: Date | string): { $date: string };
 };
 
 export interface QueryOptions {
-  filter?: FilterExpr;
+  /** A `Filter` expression, or an OData string sent as-is (`"displayName eq 'Ada'"`). */
+  filter?: FilterExpr | string;
   orderby?: string | string[];
   select?: string[];
   top?: number;
@@ -100,7 +129,10 @@ export declare class Client {
   user(id: string): Promise<Me>;
   status(): Promise<Status>;
   setStatus(update: { message?: string; presence?: Presence }): Promise<Status>;
-  permissions(): Promise<Record<string, unknown>>;
+  permissions(): Promise<Permissions>;
+  revokePermissions(): Promise<void>;
+  dropScope(scope: string): Promise<void>;
+  batch(requests: BatchRequest[]): Promise<BatchResponse[]>;
   events(options?: { since?: number }): Promise<EventSubscription>;
   close(): Promise<void>;
   readonly contacts: {
@@ -111,13 +143,30 @@ export declare class Client {
     create(contact: Partial<Contact> & { displayName: string }): Promise<Contact>;
     update(id: string, update: Partial<Contact>, options?: { ifMatch?: string }): Promise<Contact>;
     delete(id: string, options?: { ifMatch?: string }): Promise<void>;
-    sync(options?: { deltaLink?: string | null }): Promise<DeltaRound>;
-    delta(options?: { deltaLink?: string | null; pageSize?: number }): Paged<Contact | { id: string; '@removed': { reason: string } }>;
+    sync(options?: { deltaLink?: string | null; pageSize?: number }): Promise<DeltaRound>;
+    delta(options?: { deltaLink?: string | null; pageSize?: number }): Paged<Contact | Removed>;
+  };
+  readonly portableContacts: {
+    list(options?: PocoQuery): Promise<PocoPage>;
+    get(id: string): Promise<Contact>;
+  };
+  readonly auth: {
+    authorizationUrl(params: AuthorizationParams): AuthorizationRequest;
+    exchangeCode(request: AuthorizationRequest, redirectUrl: string): Promise<TokenSet>;
+    startDeviceAuthorization(scopes: string[]): Promise<DeviceAuthorization>;
+    pollDeviceTokenOnce(device: DeviceAuthorization): Promise<DevicePoll>;
+    pollDeviceToken(device: DeviceAuthorization): Promise<TokenSet>;
+    clientCredentials(scopes?: string[]): Promise<TokenSet>;
+    refresh(): Promise<TokenSet>;
+    revokeToken(token: string, hint?: TokenTypeHint): Promise<void>;
+    introspectToken(token: string, hint?: TokenTypeHint): Promise<Introspection>;
+    userinfo(): Promise<UserInfo>;
+    validateIdToken(idToken: string, nonce?: string): Promise<IdTokenClaims>;
   };
   readonly friends: { list(options?: QueryOptions): Paged<Friend> };
   readonly invitations: {
     list(options?: QueryOptions): Paged<Invitation>;
-    create(invitation: { email?: string; contactId?: string; message?: string }): Promise<Invitation>;
+    create(invitation: { email: string; message?: string } | { contactId: string; message?: string }): Promise<Invitation>;
     cancel(id: string): Promise<void>;
   };
   readonly feed: { list(options?: QueryOptions): Paged<Activity> };

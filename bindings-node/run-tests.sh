@@ -19,5 +19,5 @@ else
     status=1
 fi
 # The panic test prints Rust's panic message; no backtrace needed.
-RUST_BACKTRACE=0 node --test --test-reporter=spec test/ </dev/null || status=1
+RUST_BACKTRACE=0 node --test --test-reporter=spec test/*.test.mjs </dev/null || status=1
 exit "$status"

@@ -1,10 +1,10 @@
 import type { TokenSet } from './index';
 
 export interface MockUser { id: string; email: string; displayName: string; password: string }
-export interface MockOptions {
-  seed?: number; users?: number; contactsPerUser?: number; friendsPerUser?: number;
-  activitiesPerUser?: number; rateLimit?: number; rateLimitWindowSeconds?: number;
-}
+import type { NativeMockOptions } from './native';
+
+/** Options of `MockServer.start` (generated from the Rust code by `napi build --dts`). */
+export type MockOptions = NativeMockOptions;
 export declare const ALL_SCOPES: string[];
 export declare class MockServer {
   private constructor();
@@ -20,5 +20,15 @@ export declare class MockServer {
   clearRequests(): Promise<void>;
   advanceClock(seconds: number): Promise<void>;
   actAs(userId: string, method: string, rest: string, body?: unknown): Promise<any>;
+  /** The id of a seeded user given by index, or the id itself. */
+  userId(user: number | string): string;
+  /** Records that a user already consented to an app's scopes (then `prompt: 'none'` works). */
+  grantConsent(user: number | string, clientId: string, scopes?: string[]): Promise<void>;
+  /** Opens an authorization URL as a signed-in browser would: the URL it is redirected to. */
+  authorize(url: string): Promise<string>;
+  /** Acts as the user on the device page: signs in and answers the consent. */
+  answerDeviceCode(userCode: string, user?: number | string, decision?: 'allow' | 'deny'): Promise<void>;
+  /** The invited person accepts an invitation. */
+  acceptInvitation(invitationId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -16,7 +16,7 @@ class MockServer {
   constructor(n) {
     this.#native = n;
     this.url = n.url;
-    this.users = n.users();
+    this.users = JSON.parse(n.users());
   }
 
   /**
@@ -61,7 +61,7 @@ class MockServer {
    */
   async mintToken(user = 0, scopes = ALL_SCOPES, options = {}) {
     scopes = scopes ?? ALL_SCOPES;
-    const userId = typeof user === 'number' ? this.users[user].id : user;
+    const userId = this.userId(user);
     const app = options.app ?? (await this.createApp({ scopes }));
     const body = { userId, clientId: app.clientId, scopes };
     if (options.expiresIn !== undefined && options.expiresIn !== null) body.expiresIn = options.expiresIn;
@@ -105,6 +105,61 @@ class MockServer {
   /** Acts as another user: `actAs(userId, 'PUT', 'status', {message})`. */
   actAs(userId, method, rest, body) {
     return this.control(method, `/act-as/${encodeURIComponent(userId)}/${rest}`, body);
+  }
+
+  /** The id of a seeded user given by index, or the id itself. */
+  userId(user) {
+    return typeof user === 'number' ? this.users[user].id : user;
+  }
+
+  /** Records that a user already consented to an app's scopes (then `prompt=none` works). */
+  grantConsent(user, clientId, scopes = ALL_SCOPES) {
+    return this.control('POST', '/consents', { userId: this.userId(user), clientId, scopes });
+  }
+
+  /**
+   * Opens an authorization URL as the user's browser would and returns where the server
+   * redirected it (`redirect_uri?code=...&state=...`, or `?error=...`). Use it with
+   * `prompt: 'none'` and `loginHint` after `grantConsent`: the mock's stand-in for a
+   * signed-in browser session.
+   */
+  async authorize(url) {
+    const res = await fetch(url, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`authorize: ${res.status} without a redirect`);
+    return new URL(location, this.url).href;
+  }
+
+  /**
+   * Acts as a user on the device page: signs in and answers the consent for `userCode`
+   * (`decision`: 'allow' or 'deny'), carrying cookies and CSRF tokens like a browser.
+   */
+  async answerDeviceCode(userCode, user = 0, decision = 'allow') {
+    const u = typeof user === 'number' ? this.users[user] : this.users.find((x) => x.id === user);
+    const cookies = new Map();
+    const send = async (method, body) => {
+      const headers = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+      if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
+      const url = method === 'GET' ? `${this.url}/device?user_code=${encodeURIComponent(userCode)}` : `${this.url}/device`;
+      const res = await fetch(url, { method, headers, body: body && new URLSearchParams(body).toString(), redirect: 'manual' });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const i = pair.indexOf('=');
+        cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1));
+      }
+      const html = await res.text();
+      if (res.status !== 200) throw new Error(`device page: ${res.status}`);
+      const m = /name="csrf_token" value="([^"]*)"/.exec(html);
+      return m ? m[1] : null;
+    };
+    let csrf = await send('GET');
+    csrf = await send('POST', { csrf_token: csrf, user_code: userCode, email: u.email, password: u.password });
+    await send('POST', { csrf_token: csrf, user_code: userCode, decision });
+  }
+
+  /** The invited person accepts an invitation (a friendship both ways). */
+  acceptInvitation(invitationId) {
+    return this.control('POST', `/invitations/${encodeURIComponent(invitationId)}/accept`);
   }
 
   /** Stops the server. */

@@ -18,9 +18,14 @@ export async function setup(options = {}) {
     clients.push(c);
     return c;
   }
+  /** Closes `c` at teardown. */
+  function track(c) {
+    clients.push(c);
+    return c;
+  }
   async function teardown() {
     for (const c of clients) await c.close();
     await server.close();
   }
-  return { server, client, teardown };
+  return { server, client, track, teardown };
 }

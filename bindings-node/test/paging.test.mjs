@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResyncRequiredError, Filter } from '../index.mjs';
+import { ResyncRequiredError, ValidationError, Filter } from '../index.mjs';
 import { setup } from './helpers.mjs';
 
 let env;
@@ -61,4 +61,60 @@ test('delta sync with a stored link, then ResyncRequiredError', async () => {
     assert.equal(e.code, 'resyncRequired');
     return true;
   });
+});
+
+test('filter strings are sent as-is (Filter.raw)', async () => {
+  await c.contacts.create({ displayName: 'Raw Filter Person' });
+  const byString = await c.contacts.list({ filter: "displayName eq 'Raw Filter Person'" }).toArray();
+  assert.equal(byString.length, 1);
+  const byRaw = await c.contacts.list({ filter: Filter.and(Filter.raw("startswith(displayName, 'Raw F')"), Filter.ne('displayName', 'x')) }).toArray();
+  assert.deepEqual(byRaw.map((x) => x.id), byString.map((x) => x.id));
+  await assert.rejects(c.contacts.list({ filter: 'displayName eq' }).toArray(), (e) => {
+    assert.ok(e instanceof ValidationError);
+    assert.equal(e.code, 'invalidFilter');
+    return true;
+  });
+  assert.throws(() => c.contacts.list({ filter: 'a\u0000b' }), TypeError);
+});
+
+test('delta pages with a page size, resumed from the deltaLink of the last page', async () => {
+  const pages = [];
+  for await (const page of c.contacts.delta({ pageSize: 30 }).pages()) pages.push(page);
+  assert.ok(pages.length >= 4);
+  assert.ok(pages.slice(0, -1).every((p) => p.items.length === 30 && p.nextLink && !p.deltaLink));
+  const deltaLink = pages.at(-1).deltaLink;
+  assert.match(deltaLink, /deltatoken/i);
+  const total = pages.reduce((n, p) => n + p.items.length, 0);
+  assert.equal(total, (await c.contacts.sync()).upserts.length);
+  const added = await c.contacts.create({ displayName: 'Paged Delta' });
+  const gone = pages[0].items[0].id;
+  await c.contacts.delete(gone);
+  const changes = await c.contacts.delta({ deltaLink }).toArray();
+  assert.deepEqual(changes.filter((x) => !x['@removed']).map((x) => x.id), [added.id]);
+  assert.deepEqual(changes.filter((x) => x['@removed']).map((x) => x.id), [gone]);
+  assert.equal(changes.find((x) => x['@removed'])['@removed'].reason, 'deleted');
+  assert.throws(() => c.contacts.delta({ pageSize: 0 }), TypeError);
+  assert.throws(() => c.contacts.delta({ pageSize: 1001 }), TypeError);
+});
+
+test('one request per page (the typed stream core builds the first URL with sends nothing)', async () => {
+  await env.server.clearRequests();
+  const ids = [];
+  for await (const contact of c.contacts.list({ top: 25, orderby: 'displayName' })) ids.push(contact.id);
+  const gets = (await env.server.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/v1/me/contacts'));
+  assert.equal(gets.length, Math.ceil(ids.length / 25));
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('a reset connection and a truncated page mid-listing are retried: every item once', async () => {
+  await env.server.addFault({ method: 'GET', path: '/v1/me/contacts', kind: 'reset', count: 1 });
+  await env.server.addFault({ method: 'GET', path: '/v1/me/contacts', kind: 'truncated', count: 1 });
+  await env.server.addFault({ method: 'GET', path: '/v1/me/contacts', kind: 'malformed', count: 1 });
+  await env.server.clearRequests();
+  const ids = await c.contacts.list({ top: 20 }).toArray().then((xs) => xs.map((x) => x.id));
+  assert.equal(new Set(ids).size, ids.length);
+  const expected = (await c.contacts.sync()).upserts.length;
+  assert.equal(ids.length, expected);
+  const statuses = (await env.server.requests()).filter((r) => r.method === 'GET' && r.path === '/v1/me/contacts');
+  assert.equal(statuses.length, Math.ceil(expected / 20) + 3, 'three retried attempts');
 });

@@ -1,5 +1,5 @@
 // Typed usage, checked by `tsc --noEmit` (never run).
-import { Client, Filter, ResyncRequiredError, RateLimitedError, type Activity, type TokenSet } from 'messenger-connect';
+import { Client, Filter, ResyncRequiredError, RateLimitedError, type Activity, type BatchResponse, type TokenSet } from 'messenger-connect';
 import { MockServer } from 'messenger-connect/testing';
 
 export async function usage(): Promise<void> {
@@ -21,7 +21,21 @@ export async function usage(): Promise<void> {
     else if (e instanceof RateLimitedError) console.log(e.retryAfter, e.requestId);
     else throw e;
   }
-  const events = await client.events();
+  const request = client.auth.authorizationUrl({ scopes: ['openid', 'profile'], prompt: 'none', loginHint: server.users[0].email });
+  const signedIn: TokenSet = await client.auth.exchangeCode(request, await server.authorize(request.url));
+  const device = await client.auth.startDeviceAuthorization(['profile']);
+  const poll = await client.auth.pollDeviceTokenOnce(device);
+  if (poll.status === 'complete') console.log(poll.tokens.accessToken, signedIn.idToken);
+  else if (poll.status === 'slowDown') console.log(poll.interval);
+  const responses: BatchResponse[] = await client.batch([{ id: 'me', method: 'GET', url: '/me' }]);
+  console.log(responses[0].status, (await client.permissions()).scopes);
+  const poco = await client.portableContacts.list({ filterBy: 'displayName', filterOp: 'startswith', filterValue: 'A', count: 10 });
+  console.log(poco.totalResults, poco.entry[0]?.displayName);
+  for await (const change of client.contacts.delta({ pageSize: 100 })) {
+    if ('@removed' in change) console.log('removed', change.id);
+  }
+  const events = await client.events({ since: 0 });
+  await events.typing('conversation-id');
   for await (const e of events) {
     if (e.type === 'activity.created') break;
   }

@@ -1,0 +1,196 @@
+//! `NativeClient`: construction from JS options, tokens, and the token-change callback.
+//! The resource methods are in `resources.rs`, the OAuth flows in `auth.rs`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use messenger_connect::{Client, RetryPolicy, TokenSet};
+use napi::Status;
+use napi::bindgen_prelude::Unknown;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use serde_json::{Value, json};
+
+use crate::error::{arg, invalid, out, raise, to_js};
+
+/// Options of the client (see `ClientOptions` in `index.d.ts`).
+#[napi(object)]
+pub struct NativeOptions {
+    /// The API's base URL, e.g. `https://api.example.com`.
+    pub base_url: String,
+    /// The app's client id (OAuth flows, refresh).
+    pub client_id: Option<String>,
+    /// The app's secret (confidential clients only).
+    pub client_secret: Option<String>,
+    /// Where the authorization-code flow redirects to.
+    pub redirect_uri: Option<String>,
+    /// The expected `iss` of id tokens (default: the base URL).
+    pub issuer: Option<String>,
+    /// A bare access token.
+    pub access_token: Option<String>,
+    /// A stored token set as JSON text (`{accessToken, refreshToken?, expiresAt?, ...}`).
+    pub tokens: Option<String>,
+    /// `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// Fetch the next page while the current one is consumed (default true).
+    pub page_prefetch: Option<bool>,
+    /// Allow plain HTTP to hosts other than loopback.
+    pub allow_insecure_http: Option<bool>,
+    /// Connect timeout, ms.
+    pub connect_timeout_ms: Option<u32>,
+    /// Timeout of one attempt, ms.
+    pub request_timeout_ms: Option<u32>,
+    /// Timeout of a call with its retries, ms.
+    pub total_timeout_ms: Option<u32>,
+    /// Attempts per call (1: no retries).
+    pub max_attempts: Option<u32>,
+}
+
+/// Receives every new token set, as JSON text.
+type TokenCallback = ThreadsafeFunction<String, Unknown<'static>, String, Status, false, true>;
+
+/// The client (wrapped by `Client` in `index.js`).
+#[napi]
+pub struct NativeClient {
+    inner: Arc<std::sync::Mutex<Option<Client>>>,
+}
+
+/// A stored token set (`tokenType` defaults to `Bearer`).
+pub(crate) fn tokens_from(json: &str) -> napi::Result<TokenSet> {
+    let mut value: Value = arg("tokens", json)?;
+    match value.as_object_mut() {
+        Some(o) => {
+            o.entry("tokenType").or_insert_with(|| json!("Bearer"));
+        }
+        None => return Err(invalid("tokens", "must be an object")),
+    }
+    serde_json::from_value(value).map_err(|_| invalid("tokens", "does not have the expected shape"))
+}
+
+fn ms(v: Option<u32>) -> Option<Duration> {
+    v.map(|ms| Duration::from_millis(ms.into()))
+}
+
+#[napi]
+impl NativeClient {
+    /// Builds a client; `onTokens` receives every new token set as JSON text.
+    #[napi(constructor)]
+    pub fn new(
+        options: NativeOptions,
+        #[napi(ts_arg_type = "((tokens: string) => void) | undefined | null")] on_tokens: Option<
+            TokenCallback,
+        >,
+    ) -> napi::Result<Self> {
+        let o = options;
+        let mut b = Client::builder(o.base_url);
+        if let Some(v) = o.client_id {
+            b = b.client_id(v);
+        }
+        if let Some(v) = o.client_secret {
+            b = b.client_secret(v);
+        }
+        if let Some(v) = o.redirect_uri {
+            b = b.redirect_uri(v);
+        }
+        if let Some(v) = o.issuer {
+            b = b.issuer(v);
+        }
+        match (o.access_token, o.tokens) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("tokens", "give accessToken or tokens, not both"));
+            }
+            (Some(t), None) => b = b.tokens(TokenSet::bearer(t)),
+            (None, Some(t)) => b = b.tokens(tokens_from(&t)?),
+            (None, None) => {}
+        }
+        if let Some(v) = o.user_agent {
+            b = b.user_agent(v);
+        }
+        if let Some(v) = o.page_prefetch {
+            b = b.page_prefetch(v);
+        }
+        if let Some(v) = o.allow_insecure_http {
+            b = b.allow_insecure_http(v);
+        }
+        if let Some(t) = ms(o.connect_timeout_ms) {
+            b = b.connect_timeout(Some(t));
+        }
+        if let Some(t) = ms(o.request_timeout_ms) {
+            b = b.request_timeout(Some(t));
+        }
+        if let Some(t) = ms(o.total_timeout_ms) {
+            b = b.total_timeout(Some(t));
+        }
+        if let Some(n) = o.max_attempts {
+            if n == 0 {
+                return Err(invalid("maxAttempts", "must be at least 1"));
+            }
+            b = b.retry_policy(RetryPolicy {
+                max_attempts: n,
+                ..RetryPolicy::default()
+            });
+        }
+        if let Some(cb) = on_tokens {
+            let cb = Arc::new(cb);
+            b = b.on_tokens(move |t: &TokenSet| {
+                if let Ok(text) = serde_json::to_string(t) {
+                    cb.call(text, ThreadsafeFunctionCallMode::NonBlocking);
+                }
+            });
+        }
+        let client = b.build().map_err(to_js)?;
+        Ok(NativeClient {
+            inner: Arc::new(std::sync::Mutex::new(Some(client))),
+        })
+    }
+
+    /// Forgets the client; later calls fail. Pending calls finish.
+    #[napi]
+    pub fn close(&self) {
+        if let Ok(mut g) = self.inner.lock() {
+            g.take();
+        }
+    }
+
+    /// The current token set as JSON text (secrets in clear, to persist), or `null`.
+    #[napi]
+    pub fn tokens(&self) -> napi::Result<Option<String>> {
+        self.client()?.tokens().map(|t| out(&t)).transpose()
+    }
+
+    /// Installs a token set (JSON text).
+    #[napi]
+    pub fn set_tokens(&self, tokens: String) -> napi::Result<()> {
+        self.client()?.set_tokens(tokens_from(&tokens)?);
+        Ok(())
+    }
+
+    /// Panics inside Rust (tests that a panic rejects the Promise, Node survives).
+    #[napi(js_name = "_debugPanic")]
+    pub async fn debug_panic(&self) -> napi::Result<()> {
+        if self.inner.lock().is_ok() {
+            panic!("debug panic requested");
+        }
+        Ok(())
+    }
+
+    /// Like `_debugPanic`, in a synchronous call (an exception is thrown).
+    #[napi(js_name = "_debugPanicSync", catch_unwind)]
+    pub fn debug_panic_sync(&self) -> napi::Result<()> {
+        if self.inner.lock().is_ok() {
+            panic!("debug panic requested");
+        }
+        Ok(())
+    }
+}
+
+impl NativeClient {
+    /// The core client, or `ConfigError` once closed.
+    pub(crate) fn client(&self) -> napi::Result<Client> {
+        self.inner
+            .lock()
+            .ok()
+            .and_then(|g| g.clone())
+            .ok_or_else(|| raise(json!({"kind": "closed", "message": "the client is closed"})))
+    }
+}

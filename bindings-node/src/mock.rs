@@ -1,0 +1,99 @@
+//! The in-process mock server for `messenger-connect/testing`.
+
+use napi_derive::napi;
+
+/// Options of `MockServer.start`.
+#[napi(object)]
+pub struct NativeMockOptions {
+    /// Seed of every generated id, name and secret (default 1).
+    pub seed: Option<i64>,
+    /// Users created at start (default 3).
+    pub users: Option<u32>,
+    /// Contacts per user (default 50).
+    pub contacts_per_user: Option<u32>,
+    /// Friends per user, ring-style (default 0).
+    pub friends_per_user: Option<u32>,
+    /// Seeded activities per user (default 0).
+    pub activities_per_user: Option<u32>,
+    /// Requests per token per window (default 10,000).
+    pub rate_limit: Option<u32>,
+    /// The rate-limit window in seconds (default 60).
+    pub rate_limit_window_seconds: Option<u32>,
+}
+
+/// The in-process mock server (on its own runtime thread, a free loopback port).
+#[napi]
+pub struct NativeMockServer {
+    url: String,
+    server: std::sync::Mutex<Option<messenger_connect_mock::MockServer>>,
+}
+
+fn fail(message: impl std::fmt::Display) -> napi::Error {
+    napi::Error::from_reason(message.to_string())
+}
+
+#[napi]
+impl NativeMockServer {
+    /// Starts a server and waits until it listens.
+    #[napi(factory)]
+    pub fn start(options: Option<NativeMockOptions>) -> napi::Result<Self> {
+        let mut config = messenger_connect_mock::MockConfig::default();
+        if let Some(o) = options {
+            if let Some(v) = o.seed {
+                config.seed = u64::try_from(v).map_err(|_| fail("seed must not be negative"))?;
+            }
+            let set = |target: &mut usize, v: Option<u32>| {
+                if let Some(v) = v {
+                    *target = v as usize;
+                }
+            };
+            set(&mut config.users, o.users);
+            set(&mut config.contacts_per_user, o.contacts_per_user);
+            set(&mut config.friends_per_user, o.friends_per_user);
+            set(&mut config.activities_per_user, o.activities_per_user);
+            if let Some(v) = o.rate_limit {
+                config.rate_limit.limit = v.into();
+            }
+            if let Some(v) = o.rate_limit_window_seconds {
+                config.rate_limit.window_seconds = v.into();
+            }
+        }
+        let server = messenger_connect_mock::MockServer::start(config)
+            .map_err(|e| fail(format!("cannot start the mock server: {e}")))?;
+        Ok(NativeMockServer {
+            url: server.url().to_string(),
+            server: std::sync::Mutex::new(Some(server)),
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The seeded users `[{id, email, displayName, password}]` as JSON text.
+    #[napi]
+    pub fn users(&self) -> napi::Result<String> {
+        let guard = self
+            .server
+            .lock()
+            .map_err(|_| fail("mock server lock poisoned"))?;
+        let server = guard
+            .as_ref()
+            .ok_or_else(|| fail("the mock server is closed"))?;
+        serde_json::to_string(&server.users()).map_err(fail)
+    }
+
+    /// Stops the server (off the JS thread) and waits for it.
+    #[napi]
+    pub async fn close(&self) -> napi::Result<()> {
+        let server = self.server.lock().ok().and_then(|mut g| g.take());
+        if let Some(server) = server {
+            tokio::task::spawn_blocking(move || server.shutdown())
+                .await
+                .map_err(fail)?;
+        }
+        Ok(())
+    }
+}
