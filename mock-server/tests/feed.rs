@@ -300,6 +300,49 @@ async fn feed_paging_never_repeats_or_skips_while_friends_post() {
     assert_eq!(r.code(), "invalidSkipToken", "another user's token");
 }
 
+/// Every item of a paged walk starting at `first`.
+async fn walk(env: &Env, token: &str, first: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut next = Some(first.to_string());
+    while let Some(link) = next {
+        let r = env.get(&link, token).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        seen.extend(ids(r.body["value"].as_array().unwrap()));
+        next = r.body["@odata.nextLink"].as_str().map(str::to_string);
+    }
+    seen
+}
+
+#[tokio::test]
+async fn windowed_pages_equal_the_full_listing() {
+    // Plain default-order pages list only the window they need; `$count=true` makes the
+    // server list the whole feed. Both must give the same items in the same order.
+    let env = Env::with(MockConfig {
+        users: 6,
+        contacts_per_user: 0,
+        friends_per_user: 3,
+        activities_per_user: 40,
+        ..Default::default()
+    });
+    let t = env.token(0, &["feed.read"]).await;
+    let full = walk(&env, &t, "/v1/me/feed?$top=1000&$count=true").await;
+    assert!(
+        full.len() >= 120,
+        "own and friends' activities: {}",
+        full.len()
+    );
+    for top in [1, 7, 50, 1000] {
+        let windowed = walk(&env, &t, &format!("/v1/me/feed?$top={top}")).await;
+        assert_eq!(windowed, full, "$top={top}");
+    }
+    let skipped = walk(&env, &t, "/v1/me/feed?$top=9&$skip=5").await;
+    assert_eq!(skipped, full[5..], "$skip applies to the first page only");
+    let own_full = walk(&env, &t, "/v1/me/activities?$count=true").await;
+    let own = walk(&env, &t, "/v1/me/activities?$top=6").await;
+    assert_eq!(own.len(), 40);
+    assert_eq!(own, own_full);
+}
+
 #[tokio::test]
 async fn activity_posts_honour_idempotency_keys() {
     let env = ring(0);

@@ -1,5 +1,6 @@
 //! `/v1/me/activities` and `/v1/me/feed`: Activity Streams 2.0 subset (DESIGN §2.8).
 
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -12,7 +13,7 @@ use serde_json::{Value, json};
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::resources::social::{self, Items, descending};
+use crate::resources::social::{self, Items, Window, descending};
 use crate::state::{AppState, World};
 use crate::validate;
 
@@ -26,19 +27,57 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/feed", get(feed))
 }
 
-/// Activities of these authors, newest first.
-fn activities_of(world: &World, authors: &[String]) -> Items {
-    let mut out = Items::new();
-    for author in authors {
-        if let Some(ids) = world.social.by_author.get(author) {
+/// Activities of these authors, newest first: all of them, or (given the page's
+/// [`Window`]) only the newest `len` older than the window's start, merged from each
+/// author's own sequence, so a page of a feed of 100,000 activities touches ~a page.
+fn activities_of(world: &World, authors: &[String], window: Option<&Window>) -> Items {
+    let sequences = authors
+        .iter()
+        .filter_map(|author| world.social.by_author.get(author));
+    let Some(window) = window else {
+        let mut out = Items::new();
+        for ids in sequences {
             for (seq, id) in ids {
                 if let Some(a) = world.social.activities.get(id) {
                     out.push((descending(*seq), a.value.clone()));
                 }
             }
         }
+        return out;
+    };
+    // Keys are `descending(seq)`: "after the key" is "seq below the key's seq".
+    let below = match window.after.as_deref().map(ascending) {
+        Some(Some(seq)) => seq,
+        Some(None) => return Items::new(),
+        None => u64::MAX,
+    };
+    let mut heads: Vec<_> = sequences
+        .map(|ids| ids.range(..below).rev().peekable())
+        .collect();
+    let mut heap: BinaryHeap<(u64, usize)> = heads
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, it)| it.peek().map(|(seq, _)| (**seq, i)))
+        .collect();
+    let mut out = Items::with_capacity(window.len.min(4096));
+    while out.len() < window.len {
+        let Some((_, i)) = heap.pop() else { break };
+        let Some((seq, id)) = heads[i].next() else {
+            continue;
+        };
+        if let Some(a) = world.social.activities.get(id) {
+            out.push((descending(*seq), a.value.clone()));
+        }
+        if let Some((next, _)) = heads[i].peek() {
+            heap.push((**next, i));
+        }
     }
     out
+}
+
+/// The sequence number of a [`descending`] key (`None` when it is not one).
+fn ascending(key: &str) -> Option<u64> {
+    key.parse::<u64>().ok().map(|k| u64::MAX - k)
 }
 
 async fn list_own(
@@ -49,14 +88,14 @@ async fn list_own(
 ) -> ApiResult<axum::response::Response> {
     caller.require("feed.read")?;
     let user = caller.user()?.to_string();
-    social::list(
+    social::list_window(
         &app,
         &user,
         "activities",
         uri.path(),
         raw.as_deref(),
         &app.spec.activity,
-        |world| Ok(activities_of(world, std::slice::from_ref(&user))),
+        |world, window| Ok(activities_of(world, std::slice::from_ref(&user), window)),
     )
 }
 
@@ -68,17 +107,17 @@ async fn feed(
 ) -> ApiResult<axum::response::Response> {
     caller.require("feed.read")?;
     let user = caller.user()?.to_string();
-    social::list(
+    social::list_window(
         &app,
         &user,
         "feed",
         uri.path(),
         raw.as_deref(),
         &app.spec.activity,
-        |world| {
+        |world, window| {
             let mut authors = world.social.friend_ids(&user);
             authors.push(user.clone());
-            Ok(activities_of(world, &authors))
+            Ok(activities_of(world, &authors, window))
         },
     )
 }

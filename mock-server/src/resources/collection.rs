@@ -39,6 +39,17 @@ struct ListToken {
     i: String,
 }
 
+/// The part of a collection a page in the default order needs: the first `len` items
+/// whose default-order key is greater than `after` (every item from the start when
+/// `None`). See [`ListQuery::window`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// The default-order key the page starts after.
+    pub after: Option<String>,
+    /// How many items the page can use at most (`$skip` + `$top` + 1, to see a next page).
+    pub len: usize,
+}
+
 /// A parsed collection request.
 pub struct ListQuery {
     pairs: Vec<(String, String)>,
@@ -88,6 +99,22 @@ impl ListQuery {
             collection: collection.to_string(),
             user: user.to_string(),
             link_base: format!("{}{path}", app.base_url),
+        })
+    }
+
+    /// When the page is in the default order without `$filter`, `$search` or `$count`, it
+    /// needs only a window of the collection: a large collection (a feed of 100,000
+    /// activities) then lists just those items instead of every one.
+    pub fn window(&self) -> Option<Window> {
+        let o = &self.opts;
+        if !o.orderby.is_empty() || o.filter.is_some() || o.search.is_some() || o.count {
+            return None;
+        }
+        let after = self.token.as_ref().map(|t| t.i.clone());
+        let skip = if after.is_some() { 0 } else { o.skip };
+        Some(Window {
+            after,
+            len: skip.saturating_add(o.top).saturating_add(1),
         })
     }
 
@@ -171,9 +198,32 @@ pub fn list(
     schema: &Schema,
     items: impl FnOnce(&World) -> ApiResult<Items>,
 ) -> ApiResult<Response> {
+    list_window(
+        app,
+        user,
+        collection,
+        path,
+        raw_query,
+        schema,
+        |world, _| items(world),
+    )
+}
+
+/// [`list`] for large collections: `items` gets the [`Window`] the page needs (when
+/// there is one) and may list only the items in it; it may also list more.
+pub fn list_window(
+    app: &App,
+    user: &str,
+    collection: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    schema: &Schema,
+    items: impl FnOnce(&World, Option<&Window>) -> ApiResult<Items>,
+) -> ApiResult<Response> {
     let query = ListQuery::parse(app, user, collection, path, raw_query, schema)?;
+    let window = query.window();
     let world = app.world.lock();
-    let map = query.keyed(items(&world)?);
+    let map = query.keyed(items(&world, window.as_ref())?);
     query.respond(app, &world, &map)
 }
 

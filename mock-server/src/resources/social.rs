@@ -143,7 +143,7 @@ pub fn friend_json(user: &User, since: DateTime<Utc>) -> Value {
     v
 }
 
-pub use super::collection::{Items, list};
+pub use super::collection::{Items, Window, list, list_window};
 
 /// Default-order key for "oldest first" by sequence number.
 pub fn ascending(seq: u64) -> String {
