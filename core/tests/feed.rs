@@ -134,3 +134,54 @@ async fn activity_failures() {
         .expect("note");
     assert_eq!(note.content.as_deref(), Some("hello"));
 }
+
+#[tokio::test]
+async fn my_own_idempotency_key_posts_an_item_once_across_runs() {
+    let env = Env::start();
+    let (client, app) = env.client(0, SCOPES).await;
+    let item = NewActivity::note("posted by a job that may crash");
+    // The first run's response is lost after the server committed the post...
+    env.fault(json!({"kind": "dropAfterCommit", "path": "/v1/me/activities", "method": "POST", "count": 1}))
+        .await;
+    let first = client
+        .create_activity_with_key(&item, "job-42:item-7")
+        .await
+        .expect("posted (the retry replays the committed post)");
+    // ...and a second run (a new client of the same app: keys are scoped to the app and
+    // the user) posts the same item with the same key.
+    let tokens = env.mint(0, &app, SCOPES, None).await;
+    let rerun = env.builder(&app).tokens(tokens).build().expect("client");
+    let again = rerun
+        .create_activity_with_key(&item, "job-42:item-7")
+        .await
+        .expect("replayed");
+    assert_eq!(again.id, first.id, "the same activity, not a second one");
+    let mine = client.list_activities(&Query::new()).await.expect("list");
+    let posted = mine
+        .items
+        .iter()
+        .filter(|a| a.content.as_deref() == Some("posted by a job that may crash"))
+        .count();
+    assert_eq!(posted, 1);
+    let keys: Vec<_> = env
+        .journal("/v1/me/activities")
+        .await
+        .iter()
+        .filter_map(|r| r["idempotencyKey"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(keys, ["job-42:item-7"; 3], "every attempt carried my key");
+
+    // Another body under the same key is refused by the server; bad keys never leave.
+    let err = client
+        .create_activity_with_key(&NewActivity::note("something else"), "job-42:item-7")
+        .await
+        .expect_err("reused key");
+    assert_eq!(err.status(), Some(422));
+    assert_eq!(err.code(), Some("idempotencyKeyReused"));
+    for bad in ["", "has space", "é", &"k".repeat(256)] {
+        assert!(matches!(
+            client.create_activity_with_key(&item, bad).await,
+            Err(Error::InvalidArgument { .. })
+        ));
+    }
+}

@@ -8,7 +8,7 @@ use crate::error::{Error, Result, check_id};
 use crate::models::{Activity, ActivityType, NewActivity};
 use crate::odata::Query;
 use crate::paging::{ItemStream, Page, PageStream};
-use crate::transport::Call;
+use crate::transport::{Call, Replay};
 
 fn check_http_url(name: &str, value: &str) -> Result<()> {
     match url::Url::parse(value) {
@@ -67,6 +67,28 @@ impl Client {
     /// Posts an activity (`feed.write`); my friends get `activity.created`. Safe to retry:
     /// one `Idempotency-Key` per call.
     pub async fn create_activity(&self, activity: &NewActivity) -> Result<Activity> {
+        let call = self.activity_call(activity)?;
+        self.send_json(call).await
+    }
+
+    /// [`Client::create_activity`] with my own `Idempotency-Key` (1 to 255 visible ASCII
+    /// characters), e.g. derived from the id of the item in my database: a job that
+    /// crashed and posts the same item again gets the activity posted the first time
+    /// (within the server's 24 hours), never a second one. The same key with another
+    /// body is 422 `idempotencyKeyReused`.
+    pub async fn create_activity_with_key(
+        &self,
+        activity: &NewActivity,
+        idempotency_key: &str,
+    ) -> Result<Activity> {
+        check_idempotency_key(idempotency_key)?;
+        let mut call = self.activity_call(activity)?;
+        call.replay = Replay::Keyed(idempotency_key.to_string());
+        self.send_json(call).await
+    }
+
+    /// The checked `POST /v1/me/activities` of an activity.
+    fn activity_call(&self, activity: &NewActivity) -> Result<Call> {
         if let ActivityType::Other(kind) = &activity.kind {
             return Err(Error::invalid(
                 "kind",
@@ -99,9 +121,7 @@ impl Client {
             }
             _ => {}
         }
-        let call =
-            Call::api(Method::POST, self.endpoint(&["v1", "me", "activities"])).json(activity)?;
-        self.send_json(call).await
+        Call::api(Method::POST, self.endpoint(&["v1", "me", "activities"])).json(activity)
     }
 
     /// Deletes one of my activities (`feed.write`).
@@ -113,4 +133,15 @@ impl Client {
         ))
         .await
     }
+}
+
+/// An `Idempotency-Key` of the caller's: 1 to 255 visible ASCII characters.
+fn check_idempotency_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            "idempotency_key",
+            "must be 1 to 255 visible ASCII characters",
+        ));
+    }
+    Ok(())
 }
