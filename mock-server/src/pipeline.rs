@@ -152,7 +152,18 @@ async fn core(
 ) -> Result<Response<Body>, Dropped> {
     let method = parts.method.clone();
     let path = parts.uri.path().to_string();
-    let bearer = bearer_token(&parts.headers);
+    // The events socket also takes its token as `?access_token=` (browsers cannot set a
+    // header on a WebSocket): the same identity, journal entry and rate limit apply.
+    let bearer = bearer_token(&parts.headers).or_else(|| {
+        (path == crate::resources::events_ws::EVENTS_PATH)
+            .then(|| {
+                query_pairs(parts.uri.query())
+                    .into_iter()
+                    .find(|(k, _)| k == "access_token")
+                    .map(|(_, v)| v)
+            })
+            .flatten()
+    });
     let idempotency_key = header_str(&parts.headers, "idempotency-key");
     if path == "/oauth/token" || path == "/oauth/device_authorization" {
         let form = query_pairs(std::str::from_utf8(&body).ok());

@@ -262,7 +262,14 @@ async fn handshake_is_refused_before_upgrading() {
     let journal = env.journal("/v1/me/events").await;
     let text = serde_json::to_string(&journal).unwrap();
     assert!(!text.contains(&token), "the token leaked into the journal");
-    assert!(journal.iter().any(|e| e["status"] == 101));
+    let opened = journal
+        .iter()
+        .find(|e| e["status"] == 101 && e["query"]["access_token"].is_string())
+        .expect("the socket opened with ?access_token=");
+    assert_eq!(
+        opened["userId"], env.users[0].id,
+        "the query token identifies the caller (journal, rate limit) like the header"
+    );
 }
 
 #[tokio::test]
