@@ -1,0 +1,123 @@
+//! `Client`: core's `messenger_connect::Client` as a uniffi object. Construction, tokens
+//! and `close` are here; the endpoints are in the sibling modules (one `impl` each).
+//! Every async method runs on tokio and converts arguments and results only.
+
+mod auth;
+mod chat;
+mod contacts;
+mod feed;
+mod profile;
+mod social;
+
+pub(crate) use contacts::first_delta_link;
+
+use std::sync::{Arc, RwLock};
+
+use messenger_connect as mc;
+
+use crate::auth::TokenSet;
+use crate::errors::{MessengerConnectError, Result};
+use crate::options::ClientOptions;
+use crate::token_changes::{self, TokenReceiver, TokenSender};
+
+/// The Messenger Connect client. Safe to share across threads; `close` ends it (later
+/// calls fail with `Closed`, `next_token_change` returns `None`).
+#[derive(uniffi::Object)]
+pub struct Client {
+    inner: RwLock<Option<mc::Client>>,
+    base_url: String,
+    token_tx: TokenSender,
+    token_rx: TokenReceiver,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Core's client (a cheap clone), or `Closed`.
+    pub(crate) fn core(&self) -> Result<mc::Client> {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| MessengerConnectError::closed("client"))
+    }
+
+    fn wrap(client: mc::Client, token_tx: TokenSender, token_rx: TokenReceiver) -> Arc<Client> {
+        Arc::new(Client {
+            base_url: client.base_url().to_string(),
+            inner: RwLock::new(Some(client)),
+            token_tx,
+            token_rx,
+        })
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    /// A client with these options (checked: URL, scheme, ids, timeouts). No request is
+    /// sent.
+    #[uniffi::constructor]
+    pub fn new(options: ClientOptions) -> Result<Arc<Client>> {
+        let (tx, rx) = token_changes::channel();
+        let store = tx.clone();
+        let client = options
+            .builder()
+            .on_tokens(move |t: &mc::TokenSet| store.send(t))
+            .build()?;
+        Ok(Client::wrap(client, tx, rx))
+    }
+
+    /// The base URL (with a trailing `/`).
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The tokens the client calls the API with, if any (secrets in clear).
+    pub fn tokens(&self) -> Option<TokenSet> {
+        self.core()
+            .ok()
+            .and_then(|c| c.tokens())
+            .map(TokenSet::from)
+    }
+
+    /// Replaces the tokens (e.g. loaded from storage); not reported as a token change.
+    pub fn set_tokens(&self, tokens: TokenSet) -> Result<()> {
+        self.core()?.set_tokens(tokens.into());
+        Ok(())
+    }
+
+    /// Forgets the tokens.
+    pub fn clear_tokens(&self) -> Result<()> {
+        self.core()?.clear_tokens();
+        Ok(())
+    }
+
+    /// The next new token set (after a refresh, code exchange, device flow or client
+    /// credentials), `None` once the client is closed. Changes not read in time are
+    /// dropped oldest first (16 are kept).
+    pub async fn next_token_change(&self) -> Option<TokenSet> {
+        self.token_rx.next().await
+    }
+
+    /// Closes the client: later calls fail with `Closed`, pending `next_token_change`
+    /// calls return `None`. Idempotent.
+    pub fn close(&self) {
+        self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+        self.token_tx.close();
+    }
+
+    /// Whether `close` was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+}

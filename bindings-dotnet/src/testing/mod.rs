@@ -1,0 +1,426 @@
+//! `MockServer`: the in-process mock server (crate `messenger-connect-mock`) for tests,
+//! with its control plane (`/_mock`, DESIGN §2.7) wrapped as methods: reset, users, apps,
+//! consents, tokens, faults, the clock, the request journal, act-as and invitations.
+//! The control calls are plain HTTP to the server's own URL (as in the Python and Node
+//! bindings); the server runs on its own runtime thread.
+
+use std::sync::{Arc, Mutex};
+
+use messenger_connect_mock::{MockConfig, RateLimit};
+use serde_json::{Value, json};
+
+mod records;
+
+pub use records::{
+    MockApp, MockAppOptions, MockFault, MockFaultKind, MockOptions, MockResetOptions, MockResponse,
+    MockUser, all_scopes, default_mock_options,
+};
+
+use crate::auth::TokenSet;
+use crate::errors::{MessengerConnectError, Result};
+
+/// A running in-process mock server (a free loopback port, its own runtime thread).
+#[derive(uniffi::Object)]
+pub struct MockServer {
+    server: Mutex<Option<messenger_connect_mock::MockServer>>,
+    url: String,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn usize_of(v: u32) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
+/// A failed control call as an error of the API family (by status).
+fn control_error(method: &str, path: &str, status: u16, body: &str) -> MessengerConnectError {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    let error = parsed.as_ref().and_then(|v| v.get("error"));
+    let code = error
+        .and_then(|e| e.get("code").or(Some(e)))
+        .and_then(Value::as_str)
+        .unwrap_or("mockControlFailed")
+        .to_string();
+    let server_message = error
+        .and_then(|e| e.get("message"))
+        .and_then(Value::as_str)
+        .unwrap_or("the mock server refused the control call")
+        .to_string();
+    crate::errors::api_error(
+        status,
+        code,
+        format!("mock control {method} {path} answered {status}: {server_message}"),
+        server_message,
+    )
+}
+
+impl MockServer {
+    /// One control call; the decoded JSON body (`Null` when empty), or an error.
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let r = self.raw(method, path, body).await?;
+        let text = r.body.unwrap_or_default();
+        if r.status >= 400 {
+            return Err(control_error(method, path, r.status, &text));
+        }
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| MessengerConnectError::Decode {
+            message: format!("mock control {method} {path}: not JSON: {e}"),
+            status: r.status,
+            request_id: None,
+        })
+    }
+
+    async fn raw(&self, method: &str, path: &str, body: Option<Value>) -> Result<MockResponse> {
+        if !path.starts_with('/') {
+            return Err(MessengerConnectError::invalid(
+                "path",
+                "must start with `/`",
+            ));
+        }
+        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| MessengerConnectError::invalid("method", "not an HTTP method"))?;
+        let mut req = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let network = |e: reqwest::Error| {
+            let timeout = e.is_timeout();
+            MessengerConnectError::Network {
+                message: format!("mock control: {}", e.without_url()),
+                timeout,
+            }
+        };
+        let resp = req.send().await.map_err(network)?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await.map_err(network)?;
+        Ok(MockResponse {
+            status,
+            body: (!text.is_empty()).then_some(text),
+        })
+    }
+
+    fn users_from(v: &Value) -> Result<Vec<MockUser>> {
+        let list = v.get("users").unwrap_or(v);
+        serde_json::from_value(list.clone()).map_err(|e| MessengerConnectError::Decode {
+            message: format!("mock control: unexpected users: {e}"),
+            status: 200,
+            request_id: None,
+        })
+    }
+}
+
+/// The entries of a journal answer, each as JSON text.
+fn journal_entries(out: &Value) -> Vec<String> {
+    out.get("requests")
+        .unwrap_or(out)
+        .as_array()
+        .map(|items| items.iter().map(Value::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn field_str(v: &Value, name: &str) -> Result<String> {
+    v.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| MessengerConnectError::Decode {
+            message: format!("mock control: the answer has no `{name}`"),
+            status: 200,
+            request_id: None,
+        })
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl MockServer {
+    /// Starts a mock server with these options (see `default_mock_options`).
+    #[uniffi::constructor]
+    pub fn start(options: MockOptions) -> Result<Arc<MockServer>> {
+        let config = MockConfig {
+            port: options.port,
+            seed: options.seed,
+            users: usize_of(options.users),
+            contacts_per_user: usize_of(options.contacts_per_user),
+            friends_per_user: usize_of(options.friends_per_user),
+            activities_per_user: usize_of(options.activities_per_user),
+            rate_limit: RateLimit {
+                limit: options.rate_limit,
+                window_seconds: options.rate_limit_window_seconds,
+            },
+            ..MockConfig::default()
+        };
+        let server = messenger_connect_mock::MockServer::start(config).map_err(|e| {
+            MessengerConnectError::internal(format!("cannot start the mock server: {e}"))
+        })?;
+        // reqwest is built without a crypto provider: install core's (`ring`) first, as
+        // core's own `ClientBuilder::build` does.
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .map_err(|e| MessengerConnectError::internal(format!("HTTP client: {e}")))?;
+        Ok(Arc::new(MockServer {
+            url: server.url().to_string(),
+            server: Mutex::new(Some(server)),
+            http,
+        }))
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The users as seeded at start or by the last `reset`, with their passwords.
+    pub fn users(&self) -> Result<Vec<MockUser>> {
+        let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+        let server = guard
+            .as_ref()
+            .ok_or_else(|| MessengerConnectError::closed("mock server"))?;
+        Ok(server.users().into_iter().map(MockUser::from).collect())
+    }
+
+    /// Whether the server is still serving.
+    pub fn is_running(&self) -> bool {
+        self.server
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Stops the server and waits for its thread (idempotent).
+    pub fn stop(&self) {
+        let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(server) = server {
+            server.shutdown();
+        }
+    }
+
+    /// A raw call to the server (e.g. `("POST", "/_mock/clock", "{...}")`): status and
+    /// body, whatever the status.
+    pub async fn control(
+        &self,
+        method: String,
+        path: String,
+        body_json: Option<String>,
+    ) -> Result<MockResponse> {
+        let body = body_json
+            .map(|t| {
+                serde_json::from_str::<Value>(&t).map_err(|e| {
+                    MessengerConnectError::invalid("body_json", format!("not JSON: {e}"))
+                })
+            })
+            .transpose()?;
+        self.raw(&method, &path, body).await
+    }
+
+    /// Resets the data (`POST /_mock/reset`); returns the new users.
+    pub async fn reset(&self, options: MockResetOptions) -> Result<Vec<MockUser>> {
+        let body = json!({
+            "seed": options.seed,
+            "users": options.users,
+            "contactsPerUser": options.contacts_per_user,
+            "friendsPerUser": options.friends_per_user,
+            "activitiesPerUser": options.activities_per_user,
+        });
+        let out = self.call("POST", "/_mock/reset", Some(body)).await?;
+        MockServer::users_from(&out)
+    }
+
+    /// Adds a user (`POST /_mock/users`).
+    pub async fn create_user(
+        &self,
+        display_name: String,
+        email: String,
+        password: String,
+    ) -> Result<MockUser> {
+        let body = json!({"displayName": display_name, "email": email, "password": password});
+        let out = self.call("POST", "/_mock/users", Some(body)).await?;
+        serde_json::from_value(out).map_err(|e| MessengerConnectError::Decode {
+            message: format!("mock control: unexpected user: {e}"),
+            status: 201,
+            request_id: None,
+        })
+    }
+
+    /// Registers an app (`POST /_mock/clients`).
+    pub async fn create_app(&self, app: MockAppOptions) -> Result<MockApp> {
+        let body = json!({
+            "name": app.name,
+            "redirectUris": app.redirect_uris,
+            "public": app.public,
+            "scopes": app.scopes,
+        });
+        let out = self.call("POST", "/_mock/clients", Some(body)).await?;
+        Ok(MockApp {
+            client_id: field_str(&out, "clientId")?,
+            client_secret: out
+                .get("clientSecret")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+
+    /// Records that a user consented to an app's scopes (`POST /_mock/consents`): then
+    /// `prompt=none` with `login_hint` redirects at once with a code.
+    pub async fn add_consent(
+        &self,
+        user_id: String,
+        client_id: String,
+        scopes: Vec<String>,
+    ) -> Result<()> {
+        let body = json!({"userId": user_id, "clientId": client_id, "scopes": scopes});
+        self.call("POST", "/_mock/consents", Some(body)).await?;
+        Ok(())
+    }
+
+    /// Tokens for a user and an app, as `/oauth/token` would issue them
+    /// (`POST /_mock/tokens`; a refresh token with `offline_access`).
+    pub async fn mint_token(
+        &self,
+        user_id: String,
+        client_id: String,
+        scopes: Vec<String>,
+        expires_in: Option<u64>,
+    ) -> Result<TokenSet> {
+        let mut body = json!({"userId": user_id, "clientId": client_id, "scopes": scopes});
+        if let Some(s) = expires_in {
+            body["expiresIn"] = json!(s);
+        }
+        let out = self.call("POST", "/_mock/tokens", Some(body)).await?;
+        let response: messenger_connect::TokenResponse =
+            serde_json::from_value(out).map_err(|e| MessengerConnectError::Decode {
+                message: format!("mock control: unexpected token response: {e}"),
+                status: 200,
+                request_id: None,
+            })?;
+        Ok(messenger_connect::TokenSet::from_response(response).into())
+    }
+
+    /// Injects a fault (`POST /_mock/faults`); returns its id.
+    pub async fn add_fault(&self, fault: MockFault) -> Result<String> {
+        let out = self
+            .call("POST", "/_mock/faults", Some(fault.body()))
+            .await?;
+        match out.get("id") {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Ok(other.to_string()),
+            None => field_str(&out, "id"),
+        }
+    }
+
+    /// Removes one fault (`DELETE /_mock/faults/{id}`).
+    pub async fn remove_fault(&self, id: String) -> Result<()> {
+        if id.is_empty() || id.contains('/') {
+            return Err(MessengerConnectError::invalid("id", "not a fault id"));
+        }
+        self.call("DELETE", &format!("/_mock/faults/{id}"), None)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes every fault (`DELETE /_mock/faults`).
+    pub async fn clear_faults(&self) -> Result<()> {
+        self.call("DELETE", "/_mock/faults", None).await?;
+        Ok(())
+    }
+
+    /// Moves the server's clock forward (`POST /_mock/clock`): token expiry, retention.
+    pub async fn advance_clock(&self, seconds: u64) -> Result<()> {
+        self.call(
+            "POST",
+            "/_mock/clock",
+            Some(json!({"advanceSeconds": seconds})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The request journal (`GET /_mock/requests`, secrets redacted): one JSON object
+    /// (as text) per request.
+    pub async fn requests(&self) -> Result<Vec<String>> {
+        let out = self.call("GET", "/_mock/requests", None).await?;
+        Ok(journal_entries(&out))
+    }
+
+    /// The journal entries whose path starts with `path_prefix` and whose method is
+    /// `method` (each when given), e.g. `(Some("/v1/"), None)` for API requests only
+    /// (the journal also records control-plane calls such as this one).
+    pub async fn requests_matching(
+        &self,
+        path_prefix: Option<String>,
+        method: Option<String>,
+    ) -> Result<Vec<String>> {
+        let mut url = reqwest::Url::parse(&format!("{}/_mock/requests", self.url))
+            .map_err(MessengerConnectError::internal)?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(p) = &path_prefix {
+                q.append_pair("path", p);
+            }
+            if let Some(m) = &method {
+                q.append_pair("method", m);
+            }
+        }
+        let path = match url.query().filter(|q| !q.is_empty()) {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let out = self.call("GET", &path, None).await?;
+        Ok(journal_entries(&out))
+    }
+
+    /// Empties the request journal.
+    pub async fn clear_requests(&self) -> Result<()> {
+        self.call("DELETE", "/_mock/requests", None).await?;
+        Ok(())
+    }
+
+    /// Calls `/v1/me/{rest}` as another user with every scope
+    /// (`/_mock/act-as/{user_id}/{rest}`), e.g. `("u2", "PUT", "status", "{...}")`;
+    /// returns the body as JSON text (`None` when empty).
+    pub async fn act_as(
+        &self,
+        user_id: String,
+        method: String,
+        rest: String,
+        body_json: Option<String>,
+    ) -> Result<Option<String>> {
+        if user_id.is_empty() || user_id.contains('/') {
+            return Err(MessengerConnectError::invalid("user_id", "not a user id"));
+        }
+        let body = body_json
+            .map(|t| {
+                serde_json::from_str::<Value>(&t).map_err(|e| {
+                    MessengerConnectError::invalid("body_json", format!("not JSON: {e}"))
+                })
+            })
+            .transpose()?;
+        let path = format!("/_mock/act-as/{user_id}/{}", rest.trim_start_matches('/'));
+        let out = self.call(&method, &path, body).await?;
+        Ok((!out.is_null()).then(|| out.to_string()))
+    }
+
+    /// The invited person accepts an invitation (`POST /_mock/invitations/{id}/accept`);
+    /// returns the answer as JSON text.
+    pub async fn accept_invitation(&self, id: String) -> Result<Option<String>> {
+        if id.is_empty() || id.contains('/') {
+            return Err(MessengerConnectError::invalid("id", "not an invitation id"));
+        }
+        let out = self
+            .call("POST", &format!("/_mock/invitations/{id}/accept"), None)
+            .await?;
+        Ok((!out.is_null()).then(|| out.to_string()))
+    }
+}
