@@ -91,7 +91,20 @@ impl Client {
     /// A client sharing this one's connection pool and configuration (and token store) but
     /// with its own tokens: one per user for a job that serves many users.
     pub fn with_tokens(&self, tokens: TokenSet) -> Client {
-        let session = Session::new(Some(tokens), self.session.store());
+        self.with_session(Session::new(Some(tokens), self.session.store()))
+    }
+
+    /// Like [`Client::with_tokens`], with a token store of its own (`None`: none), so each
+    /// user's rotated tokens go where that user's are kept (a row per user, say).
+    pub fn with_tokens_and_store(
+        &self,
+        tokens: TokenSet,
+        store: Option<Arc<dyn TokenStore>>,
+    ) -> Client {
+        self.with_session(Session::new(Some(tokens), store))
+    }
+
+    fn with_session(&self, session: Session) -> Client {
         Client {
             shared: self.shared.clone(),
             session: Arc::new(session),

@@ -301,6 +301,43 @@ async fn one_pool_many_users() {
 }
 
 #[tokio::test]
+async fn one_pool_many_users_each_with_its_own_token_store() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    // Expired by the local clock: each client refreshes before its first call.
+    let first = common::expired(env.mint(0, &app, CONTACT_SCOPES, None).await);
+    let second = common::expired(env.mint(1, &app, CONTACT_SCOPES, None).await);
+    let saved_first: Arc<Mutex<Vec<TokenSet>>> = Arc::default();
+    let saved_second: Arc<Mutex<Vec<TokenSet>>> = Arc::default();
+    let sink = saved_first.clone();
+    let client = env
+        .builder(&app)
+        .tokens(first)
+        .on_tokens(move |t| sink.lock().unwrap().push(t.clone()))
+        .build()
+        .expect("client");
+    let sink = saved_second.clone();
+    let store: Arc<dyn messenger_connect::TokenStore> =
+        Arc::new(move |t: &TokenSet| sink.lock().unwrap().push(t.clone()));
+    let other = client.with_tokens_and_store(second, Some(store));
+    assert_eq!(client.me().await.expect("me").id, env.users[0].id);
+    assert_eq!(other.me().await.expect("me").id, env.users[1].id);
+    let first_saved = saved_first.lock().unwrap().clone();
+    let second_saved = saved_second.lock().unwrap().clone();
+    assert_eq!(first_saved.len(), 1, "only the first user's refresh");
+    assert_eq!(second_saved.len(), 1, "only the second user's refresh");
+    assert_eq!(Some(&second_saved[0]), other.tokens().as_ref());
+    assert_eq!(Some(&first_saved[0]), client.tokens().as_ref());
+
+    // Without a store, the rotated tokens stay in the client alone.
+    let third = common::expired(env.mint(2, &app, CONTACT_SCOPES, None).await);
+    let alone = client.with_tokens_and_store(third, None);
+    assert_eq!(alone.me().await.expect("me").id, env.users[2].id);
+    assert_eq!(saved_first.lock().unwrap().len(), 1);
+    assert_eq!(saved_second.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn refresh_is_single_flight_under_concurrency() {
     let env = Env::start();
     let app = env.app(false).await;
