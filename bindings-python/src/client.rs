@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use messenger_connect::models::{
-    BatchItem, ContactUpdate, DeviceAuthorization, MeUpdate, NewActivity, NewContact,
+    BatchItem, Contact, ContactUpdate, DeviceAuthorization, MeUpdate, NewActivity, NewContact,
     NewInvitation, NewMessage, StatusUpdate,
 };
 use messenger_connect::{
-    AuthorizationParams, AuthorizationRequest, Client, DevicePoll, EventsOptions, Query,
-    RetryPolicy, TokenSet, TokenTypeHint,
+    AuthorizationParams, AuthorizationRequest, Client, DevicePoll, EventsOptions, PocoFilterOp,
+    PocoQuery, Query, RetryPolicy, TokenSet, TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -19,7 +19,7 @@ use pyo3::types::PyDict;
 use crate::bridge::{run, runtime};
 use crate::convert::{Out, json, model, query, to_py, to_value};
 use crate::errors::to_py_err;
-use crate::stream::{Events, Items, NativeStream, Pages};
+use crate::stream::{Delta, DeltaPages, Item, Items, NativeStream, Pages};
 
 fn hint(value: Option<&str>) -> PyResult<Option<TokenTypeHint>> {
     match value {
@@ -435,7 +435,11 @@ impl NativeClient {
     #[pyo3(signature = (id, aio = false))]
     fn get_contact(&self, py: Python<'_>, id: String, aio: bool) -> PyResult<Py<PyAny>> {
         let c = self.client.clone();
-        run(py, aio, async move { json(&c.get_contact(&id).await?) })
+        run(py, aio, async move {
+            Ok(Out::Item(Box::new(Item::Contact(
+                c.get_contact(&id).await?,
+            ))))
+        })
     }
 
     #[pyo3(signature = (contact, aio = false))]
@@ -450,11 +454,11 @@ impl NativeClient {
             return Err(PyValueError::new_err("`display_name` must not be empty"));
         }
         let c = self.client.clone();
-        run(
-            py,
-            aio,
-            async move { json(&c.create_contact(&contact).await?) },
-        )
+        run(py, aio, async move {
+            Ok(Out::Item(Box::new(Item::Contact(
+                c.create_contact(&contact).await?,
+            ))))
+        })
     }
 
     #[pyo3(signature = (id, update, if_match = None, aio = false))]
@@ -469,7 +473,8 @@ impl NativeClient {
         let update: ContactUpdate = model(update, "update")?;
         let c = self.client.clone();
         run(py, aio, async move {
-            json(&c.update_contact(&id, &update, if_match.as_deref()).await?)
+            let updated = c.update_contact(&id, &update, if_match.as_deref()).await?;
+            Ok(Out::Item(Box::new(Item::Contact(updated))))
         })
     }
 
@@ -488,7 +493,7 @@ impl NativeClient {
         })
     }
 
-    /// The changes of a delta round, item by item (upserts, and `{"id", "@removed"}`).
+    /// The changes of a delta round, item by item (`DeltaChange` objects).
     #[pyo3(signature = (delta_link = None, page_size = None))]
     fn contacts_delta(
         &self,
@@ -496,31 +501,162 @@ impl NativeClient {
         delta_link: Option<String>,
         page_size: Option<u32>,
     ) -> PyResult<NativeStream> {
+        // Core checks the arguments and makes the first link (no request is sent until
+        // the stream is polled); the pages are then read as contacts (see `Delta`).
+        let first = self
+            .client
+            .contacts_delta(delta_link.as_deref(), page_size)
+            .map_err(|e| to_py_err(py, e))?
+            .next_link()
+            .map(str::to_string)
+            .unwrap_or_default();
+        self.stream(py, self.client.contacts_from(&first).map(Delta))
+    }
+
+    /// The pages of a delta round (`{"value": [DeltaChange...], "@odata.nextLink" |
+    /// "@odata.deltaLink"}`), to commit page by page.
+    #[pyo3(signature = (delta_link = None, page_size = None))]
+    fn contacts_delta_pages(
+        &self,
+        py: Python<'_>,
+        delta_link: Option<String>,
+        page_size: Option<u32>,
+    ) -> PyResult<NativeStream> {
+        let first = self
+            .client
+            .contacts_delta(delta_link.as_deref(), page_size)
+            .map_err(|e| to_py_err(py, e))?
+            .next_link()
+            .map(str::to_string)
+            .unwrap_or_default();
         self.stream(
             py,
-            self.client
-                .contacts_delta(delta_link.as_deref(), page_size)
-                .map(Items),
+            self.client.pages_from::<Contact>(&first).map(DeltaPages),
         )
     }
 
     /// A whole delta round: `{"upserts", "removed", "delta_link"}`.
-    #[pyo3(signature = (delta_link = None, aio = false))]
+    #[pyo3(signature = (delta_link = None, page_size = None, aio = false))]
     fn sync_contacts(
         &self,
         py: Python<'_>,
         delta_link: Option<String>,
+        page_size: Option<u32>,
         aio: bool,
     ) -> PyResult<Py<PyAny>> {
-        // Checks the link before any request.
-        if let Some(link) = &delta_link {
-            self.client
-                .contacts_delta(Some(link), None)
-                .map_err(|e| to_py_err(py, e))?;
-        }
+        // Checks the arguments before any request.
+        self.client
+            .contacts_delta(delta_link.as_deref(), page_size)
+            .map_err(|e| to_py_err(py, e))?;
         let c = self.client.clone();
         run(py, aio, async move {
-            json(&c.sync_contacts(delta_link.as_deref()).await?)
+            let sync = c
+                .sync_contacts_with(delta_link.as_deref(), page_size)
+                .await?;
+            Ok(Out::Item(Box::new(Item::Sync(sync))))
+        })
+    }
+
+    /// Portable Contacts query form: `{"startIndex", "itemsPerPage", "totalResults",
+    /// "entry": [Contact...]}`. Checked (e.g. `filter_op`, `count`) before any request.
+    #[pyo3(signature = (filter_by = None, filter_op = None, filter_value = None, sort_by = None,
+        sort_order = None, start_index = None, count = None, updated_since = None, fields = None,
+        aio = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn poco_contacts(
+        &self,
+        py: Python<'_>,
+        filter_by: Option<String>,
+        filter_op: Option<String>,
+        filter_value: Option<String>,
+        sort_by: Option<String>,
+        sort_order: Option<String>,
+        start_index: Option<u32>,
+        count: Option<u32>,
+        updated_since: Option<String>,
+        fields: Option<Vec<String>>,
+        aio: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let mut q = PocoQuery::new();
+        match (filter_by, filter_op) {
+            (Some(by), Some(op)) => {
+                let op = match op.as_str() {
+                    "equals" => PocoFilterOp::Equals,
+                    "contains" => PocoFilterOp::Contains,
+                    "startswith" => PocoFilterOp::StartsWith,
+                    "present" => PocoFilterOp::Present,
+                    other => {
+                        return Err(PyValueError::new_err(format!(
+                            "`filter_op` must be equals, contains, startswith or present, not `{other}`"
+                        )));
+                    }
+                };
+                q = q.filter(by, op, filter_value.as_deref());
+            }
+            (None, None) => {}
+            _ => {
+                return Err(PyValueError::new_err(
+                    "give `filter_by` and `filter_op` together",
+                ));
+            }
+        }
+        if let Some(by) = sort_by {
+            let descending = match sort_order.as_deref() {
+                None | Some("ascending") => false,
+                Some("descending") => true,
+                Some(other) => {
+                    return Err(PyValueError::new_err(format!(
+                        "`sort_order` must be ascending or descending, not `{other}`"
+                    )));
+                }
+            };
+            q = q.sort(by, descending);
+        }
+        if let Some(i) = start_index {
+            q = q.start_index(i);
+        }
+        if let Some(n) = count {
+            q = q.count(n);
+        }
+        if let Some(since) = updated_since {
+            let at = chrono::DateTime::parse_from_rfc3339(&since)
+                .map_err(|e| PyValueError::new_err(format!("`updated_since`: {e}")))?;
+            q = q.updated_since(at.with_timezone(&chrono::Utc));
+        }
+        if let Some(f) = fields {
+            q = q.fields(f);
+        }
+        q.to_pairs().map_err(|e| to_py_err(py, e))?;
+        let c = self.client.clone();
+        run(py, aio, async move {
+            Ok(Out::Item(Box::new(Item::Poco(c.poco_contacts(&q).await?))))
+        })
+    }
+
+    /// One contact in the Portable Contacts form.
+    #[pyo3(signature = (id, aio = false))]
+    fn poco_contact(&self, py: Python<'_>, id: String, aio: bool) -> PyResult<Py<PyAny>> {
+        let c = self.client.clone();
+        run(py, aio, async move {
+            Ok(Out::Item(Box::new(Item::Contact(
+                c.poco_contact(&id).await?,
+            ))))
+        })
+    }
+
+    /// Validates an id_token (RS256 signature against the issuer's JWKS, issuer,
+    /// audience, expiry, and `nonce` when given): its claims.
+    #[pyo3(signature = (id_token, nonce = None, aio = false))]
+    fn validate_id_token(
+        &self,
+        py: Python<'_>,
+        id_token: String,
+        nonce: Option<String>,
+        aio: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let c = self.client.clone();
+        run(py, aio, async move {
+            json(&c.validate_id_token(&id_token, nonce.as_deref()).await?)
         })
     }
 
@@ -702,7 +838,7 @@ impl NativeClient {
         let c = self.client.clone();
         run(py, aio, async move {
             let stream = c.events(options).await?;
-            Ok(Out::Stream(NativeStream::new(Events(stream))))
+            Ok(Out::Stream(NativeStream::events(stream)))
         })
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::stream::NativeStream;
+use crate::stream::{Item, NativeStream, convert};
 
 /// What a core call hands back to Python.
 pub enum Out {
@@ -18,6 +18,11 @@ pub enum Out {
     Json(Value),
     /// An item, page or event stream.
     Stream(NativeStream),
+    /// A model handed over as its Rust value (e.g. a contact).
+    Item(Box<Item>),
+    /// Stream items, each passed through the function if given: a list, or the one
+    /// item itself when the flag is set.
+    Items(Vec<Item>, Option<Py<PyAny>>, bool),
 }
 
 impl Out {
@@ -25,6 +30,15 @@ impl Out {
         match self {
             Out::Json(v) => Ok(to_py(py, &v)?.unbind()),
             Out::Stream(s) => Ok(Bound::new(py, s)?.into_any().unbind()),
+            Out::Item(item) => (*item).into_py(py),
+            Out::Items(items, wrap, single) => {
+                let mut objs = convert(py, items, wrap.as_ref())?;
+                if single {
+                    Ok(objs.pop().unwrap_or_else(|| py.None()))
+                } else {
+                    Ok(PyList::new(py, objs)?.into_any().unbind())
+                }
+            }
         }
     }
 }

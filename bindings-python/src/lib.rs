@@ -7,6 +7,7 @@ mod bridge;
 mod client;
 mod convert;
 mod errors;
+mod models;
 mod stream;
 mod testing;
 
@@ -31,6 +32,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::NativeStream>()?;
     m.add_class::<testing::NativeMockServer>()?;
     m.add_class::<bridge::Canceller>()?;
+    m.add_class::<models::PyContact>()?;
+    m.add_class::<models::PyContactName>()?;
+    m.add_class::<models::PyContactEmail>()?;
+    m.add_class::<models::PyContactPhoneNumber>()?;
+    m.add_class::<models::PyDeltaChange>()?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
     Ok(())
 }

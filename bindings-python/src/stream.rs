@@ -1,21 +1,28 @@
 //! Item, page and event streams of core as one Python-facing cursor: `next(aio)` gives
-//! the next item's wire form, or `None` at the end. The links to resume from are kept
+//! the next item, or `None` at the end; `for x in stream` iterates. The links to resume from are kept
 //! after each step so they can be read without waiting.
 
+use std::collections::VecDeque;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_util::{FutureExt, Stream, StreamExt};
-use messenger_connect::models::Event;
-use messenger_connect::{Error, EventStream, ItemStream, Page, PageStream};
+use messenger_connect::models::{
+    Activity, Contact, Conversation, Event, Friend, Invitation, Message, PocoPage,
+};
+use messenger_connect::{
+    DeltaChange, DeltaSync, Error, EventStream, ItemStream, Page, PageStream, Typer,
+};
 use pyo3::prelude::*;
-use serde::Serialize;
+use pyo3::types::{PyDict, PyList};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::bridge::run;
-use crate::convert::{Out, to_value};
+use crate::bridge::{block_on, run};
+use crate::convert::{Out, to_py, to_value};
+use crate::models::{PyContact, PyDeltaChange};
 
 /// Where a stream is: what to store to resume it.
 #[derive(Default, Clone)]
@@ -25,30 +32,156 @@ pub struct Position {
     last_seq: Option<u64>,
 }
 
-/// A core stream whose items are handed out as JSON.
-pub trait Source: Stream<Item = Result<Value, Error>> + Send + Unpin {
+/// What a stream hands to Python: most models in wire form (the Python layer wraps them
+/// in its model classes), contacts as the Rust struct (wrapped by a native class whose
+/// attributes are converted when read).
+pub enum Item {
+    /// Wire form.
+    Json(Value),
+    /// A contact.
+    Contact(Contact),
+    /// A change of a contacts delta round.
+    Change(DeltaChange<Contact>),
+    /// A page of contacts.
+    ContactPage(Page<Contact>),
+    /// A whole contacts delta round.
+    Sync(DeltaSync<Contact>),
+    /// A page of a contacts delta round.
+    ChangePage(Page<Contact>),
+    /// A Portable Contacts response.
+    Poco(PocoPage),
+}
+
+impl Item {
+    /// The Python object of the item (needs the GIL).
+    pub fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(match self {
+            Item::Json(v) => to_py(py, &v)?.unbind(),
+            Item::Contact(c) => Py::new(py, PyContact(c))?.into_any(),
+            Item::Change(ch) => Py::new(py, PyDeltaChange::new(py, ch)?)?.into_any(),
+            Item::ContactPage(page) => {
+                let d = PyDict::new(py);
+                let items = page
+                    .items
+                    .into_iter()
+                    .map(|c| Py::new(py, PyContact(c)))
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("value", PyList::new(py, items)?)?;
+                d.set_item("@odata.nextLink", page.next_link)?;
+                d.set_item("@odata.deltaLink", page.delta_link)?;
+                d.set_item("@odata.count", page.count)?;
+                d.into_any().unbind()
+            }
+            Item::ChangePage(page) => {
+                let d = PyDict::new(py);
+                let items = page
+                    .items
+                    .into_iter()
+                    .map(|c| Py::new(py, PyDeltaChange::new(py, change(c))?))
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("value", PyList::new(py, items)?)?;
+                d.set_item("@odata.nextLink", page.next_link)?;
+                d.set_item("@odata.deltaLink", page.delta_link)?;
+                d.into_any().unbind()
+            }
+            Item::Poco(page) => {
+                let d = PyDict::new(py);
+                let entry = page
+                    .entry
+                    .into_iter()
+                    .map(|c| Py::new(py, PyContact(c)))
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("startIndex", page.start_index)?;
+                d.set_item("itemsPerPage", page.items_per_page)?;
+                d.set_item("totalResults", page.total_results)?;
+                d.set_item("entry", PyList::new(py, entry)?)?;
+                d.into_any().unbind()
+            }
+            Item::Sync(sync) => {
+                let d = PyDict::new(py);
+                let upserts = sync
+                    .upserts
+                    .into_iter()
+                    .map(|c| Py::new(py, PyContact(c)))
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("upserts", PyList::new(py, upserts)?)?;
+                d.set_item("removed", sync.removed)?;
+                d.set_item("delta_link", sync.delta_link)?;
+                d.into_any().unbind()
+            }
+        })
+    }
+}
+
+/// A core model as a stream item.
+pub trait IntoItem {
+    fn into_item(self) -> Result<Item, Error>;
+}
+
+impl IntoItem for Contact {
+    fn into_item(self) -> Result<Item, Error> {
+        Ok(Item::Contact(self))
+    }
+}
+
+impl IntoItem for Page<Contact> {
+    fn into_item(self) -> Result<Item, Error> {
+        Ok(Item::ContactPage(self))
+    }
+}
+
+macro_rules! json_items {
+    ($($t:ty),*) => {$(
+        impl IntoItem for $t {
+            fn into_item(self) -> Result<Item, Error> {
+                to_value(&self).map(Item::Json)
+            }
+        }
+    )*};
+}
+
+json_items!(
+    Friend,
+    Invitation,
+    Activity,
+    Conversation,
+    Message,
+    Page<Friend>,
+    Page<Invitation>,
+    Page<Activity>,
+    Page<Conversation>,
+    Page<Message>
+);
+
+/// A core stream whose items are handed to Python.
+pub trait Source: Stream<Item = Result<Item, Error>> + Send + Unpin {
     fn position(&self) -> Position;
 }
 
 pub struct Items<T>(pub ItemStream<T>);
 pub struct Pages<T>(pub PageStream<T>);
 pub struct Events(pub EventStream);
+/// A contacts delta round read as a stream of contacts: a `{"id", "@removed"}` stub
+/// decodes as a contact whose unknown fields hold `@removed`, so every item is decoded
+/// once, straight into `Contact` (core's `DeltaChange` decoding goes through a
+/// `serde_json::Value` first).
+pub struct Delta(pub ItemStream<Contact>);
 
 impl<T> Stream for Items<T>
 where
-    T: DeserializeOwned + Serialize + Send + Unpin + 'static,
+    T: DeserializeOwned + IntoItem + Send + Unpin + 'static,
 {
-    type Item = Result<Value, Error>;
+    type Item = Result<Item, Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0
             .poll_next_unpin(cx)
-            .map(|o| o.map(|r| r.and_then(|item| to_value(&item))))
+            .map(|o| o.map(|r| r.and_then(IntoItem::into_item)))
     }
 }
 
 impl<T> Source for Items<T>
 where
-    T: DeserializeOwned + Serialize + Send + Unpin + 'static,
+    T: DeserializeOwned + IntoItem + Send + Unpin + 'static,
 {
     fn position(&self) -> Position {
         Position {
@@ -61,20 +194,78 @@ where
 
 impl<T> Stream for Pages<T>
 where
-    T: DeserializeOwned + Serialize + Send + Unpin + 'static,
+    T: DeserializeOwned + Send + Unpin + 'static,
+    Page<T>: IntoItem,
 {
-    type Item = Result<Value, Error>;
+    type Item = Result<Item, Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0
             .poll_next_unpin(cx)
-            .map(|o| o.map(|r| r.and_then(|page: Page<T>| to_value(&page))))
+            .map(|o| o.map(|r| r.and_then(IntoItem::into_item)))
     }
 }
 
 impl<T> Source for Pages<T>
 where
-    T: DeserializeOwned + Serialize + Send + Unpin + 'static,
+    T: DeserializeOwned + Send + Unpin + 'static,
+    Page<T>: IntoItem,
 {
+    fn position(&self) -> Position {
+        Position {
+            next_link: self.0.next_link().map(str::to_string),
+            delta_link: self.0.delta_link().map(str::to_string),
+            last_seq: None,
+        }
+    }
+}
+
+/// The pages of a contacts delta round (see [`Delta`]).
+pub struct DeltaPages(pub PageStream<Contact>);
+
+impl Stream for DeltaPages {
+    type Item = Result<Item, Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0
+            .poll_next_unpin(cx)
+            .map(|o| o.map(|r| r.map(Item::ChangePage)))
+    }
+}
+
+impl Source for DeltaPages {
+    fn position(&self) -> Position {
+        Position {
+            next_link: self.0.next_link().map(str::to_string),
+            delta_link: self.0.delta_link().map(str::to_string),
+            last_seq: None,
+        }
+    }
+}
+
+/// A delta item: a removal stub, or the contact as it is now.
+fn change(mut c: Contact) -> DeltaChange<Contact> {
+    match c.extra.remove("@removed") {
+        Some(removed) => DeltaChange::Removed {
+            reason: removed
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("deleted")
+                .to_string(),
+            id: c.id,
+        },
+        None => DeltaChange::Upsert(c),
+    }
+}
+
+impl Stream for Delta {
+    type Item = Result<Item, Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0
+            .poll_next_unpin(cx)
+            .map(|o| o.map(|r| r.map(|c| Item::Change(change(c)))))
+    }
+}
+
+impl Source for Delta {
     fn position(&self) -> Position {
         Position {
             next_link: self.0.next_link().map(str::to_string),
@@ -104,11 +295,11 @@ fn event_json(event: &Event) -> Result<Value, Error> {
 }
 
 impl Stream for Events {
-    type Item = Result<Value, Error>;
+    type Item = Result<Item, Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0
             .poll_next_unpin(cx)
-            .map(|o| o.map(|r| r.and_then(|e| event_json(&e))))
+            .map(|o| o.map(|r| r.and_then(|e| event_json(&e).map(Item::Json))))
     }
 }
 
@@ -121,18 +312,37 @@ impl Source for Events {
     }
 }
 
-/// A stream handed to Python. `next` is safe from several threads or tasks at once (they
-/// take turns); `close` drops the core stream (cancelling a prefetch, closing a socket).
 /// A core stream, and an error it yielded while a batch was being gathered.
 struct Cursor {
     stream: Box<dyn Source>,
     failed: Option<Error>,
 }
 
+/// A stream handed to Python. `next`/`next_batch` are safe from several threads or tasks
+/// at once (they take turns); `close` drops the core stream (cancelling a prefetch,
+/// closing a socket). It is also a Python iterator (`for x in stream`): items are
+/// fetched a page at a time with the GIL released, converted to Python objects (through
+/// `wrap`, when set) and handed out one by one without going back into Rust code that
+/// waits.
 #[pyclass(module = "messenger_connect._native", frozen)]
 pub struct NativeStream {
     source: Arc<tokio::sync::Mutex<Option<Cursor>>>,
     position: Arc<Mutex<Position>>,
+    /// Items converted but not handed out yet (sync iteration).
+    buffer: Mutex<VecDeque<Py<PyAny>>>,
+    /// Called on each item's Python object (e.g. a model class), if set.
+    wrap: Mutex<Option<Py<PyAny>>>,
+    /// Items fetched per crossing (a page).
+    batch: AtomicUsize,
+    /// Event streams: sends typing notifications while another thread or task waits
+    /// on the stream.
+    typer: Option<Typer>,
+}
+
+/// Takes a mutex even if a panic poisoned it (the data stays consistent: every update
+/// is a single assignment).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl NativeStream {
@@ -144,56 +354,42 @@ impl NativeStream {
                 failed: None,
             }))),
             position: Arc::new(Mutex::new(position)),
+            buffer: Mutex::new(VecDeque::new()),
+            wrap: Mutex::new(None),
+            batch: AtomicUsize::new(1000),
+            typer: None,
+        }
+    }
+
+    /// An event stream (with its typing handle).
+    pub fn events(stream: EventStream) -> NativeStream {
+        let typer = stream.typer();
+        NativeStream {
+            typer: Some(typer),
+            ..NativeStream::new(Events(stream))
         }
     }
 
     fn position(&self) -> Position {
-        self.position
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-}
-
-#[pymethods]
-impl NativeStream {
-    /// The next item (its wire form), or `None` at the end.
-    #[pyo3(signature = (aio = false))]
-    fn next(&self, py: Python<'_>, aio: bool) -> PyResult<Py<PyAny>> {
-        let source = self.source.clone();
-        let position = self.position.clone();
-        run(py, aio, async move {
-            let mut guard = source.lock().await;
-            let Some(cursor) = guard.as_mut() else {
-                return Ok(Out::Json(Value::Null));
-            };
-            if let Some(e) = cursor.failed.take() {
-                return Err(e);
-            }
-            let item = cursor.stream.next().await;
-            *position.lock().unwrap_or_else(|p| p.into_inner()) = cursor.stream.position();
-            match item {
-                Some(Ok(v)) => Ok(Out::Json(v)),
-                Some(Err(e)) => Err(e),
-                None => {
-                    *guard = None;
-                    Ok(Out::Json(Value::Null))
-                }
-            }
-        })
+        lock(&self.position).clone()
     }
 
-    /// The next item and the others already received (at most `max`): a list, empty at
-    /// the end. One crossing per page instead of one per item.
-    #[pyo3(signature = (max = 1000, aio = false))]
-    fn next_batch(&self, py: Python<'_>, max: usize, aio: bool) -> PyResult<Py<PyAny>> {
+    fn wrapper(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        lock(&self.wrap).as_ref().map(|w| w.clone_ref(py))
+    }
+
+    /// The next item and those already received (at most `max`); empty at the end.
+    fn gather(
+        &self,
+        max: usize,
+    ) -> impl std::future::Future<Output = Result<Vec<Item>, Error>> + Send + 'static {
         let source = self.source.clone();
         let position = self.position.clone();
         let max = max.max(1);
-        run(py, aio, async move {
+        async move {
             let mut guard = source.lock().await;
             let Some(cursor) = guard.as_mut() else {
-                return Ok(Out::Json(Value::Array(Vec::new())));
+                return Ok(Vec::new());
             };
             // An error met after items were handed out comes first.
             if let Some(e) = cursor.failed.take() {
@@ -204,7 +400,7 @@ impl NativeStream {
             match cursor.stream.next().await {
                 Some(Ok(v)) => items.push(v),
                 Some(Err(e)) => {
-                    *position.lock().unwrap_or_else(|p| p.into_inner()) = cursor.stream.position();
+                    *lock(&position) = cursor.stream.position();
                     return Err(e);
                 }
                 None => ended = true,
@@ -221,17 +417,106 @@ impl NativeStream {
                     None => break,
                 }
             }
-            *position.lock().unwrap_or_else(|p| p.into_inner()) = cursor.stream.position();
+            *lock(&position) = cursor.stream.position();
             if ended && items.is_empty() {
                 *guard = None;
             }
-            Ok(Out::Json(Value::Array(items)))
+            Ok(items)
+        }
+    }
+}
+
+/// Python objects of items, each passed through `wrap` when set.
+pub fn convert(
+    py: Python<'_>,
+    items: Vec<Item>,
+    wrap: Option<&Py<PyAny>>,
+) -> PyResult<Vec<Py<PyAny>>> {
+    items
+        .into_iter()
+        .map(|item| {
+            let obj = item.into_py(py)?;
+            match wrap {
+                Some(w) => w.call1(py, (obj,)),
+                None => Ok(obj),
+            }
         })
+        .collect()
+}
+
+#[pymethods]
+impl NativeStream {
+    /// Sets the function each item's Python object is passed through (a model class),
+    /// and how many items to fetch per crossing (1 for pages and events, so `next_link`
+    /// and `last_seq` match what the caller has received).
+    #[pyo3(signature = (wrap, batch = 1000))]
+    fn configure(&self, wrap: Option<Py<PyAny>>, batch: usize) {
+        *lock(&self.wrap) = wrap;
+        self.batch.store(batch.max(1), Ordering::Relaxed);
+    }
+
+    /// The next item, or `None` at the end.
+    #[pyo3(signature = (aio = false))]
+    fn next(&self, py: Python<'_>, aio: bool) -> PyResult<Py<PyAny>> {
+        if !aio && let Some(obj) = lock(&self.buffer).pop_front() {
+            return Ok(obj);
+        }
+        let fut = self.gather(1);
+        let wrap = self.wrapper(py);
+        run(py, aio, async move {
+            let mut items = fut.await?;
+            Ok(match items.pop() {
+                Some(item) => Out::Items(vec![item], wrap, true),
+                None => Out::Json(Value::Null),
+            })
+        })
+    }
+
+    /// The next item and the others already received (at most `max`): a list, empty at
+    /// the end. One crossing per page instead of one per item.
+    #[pyo3(signature = (max = 1000, aio = false))]
+    fn next_batch(&self, py: Python<'_>, max: usize, aio: bool) -> PyResult<Py<PyAny>> {
+        let fut = self.gather(max);
+        let wrap = self.wrapper(py);
+        run(
+            py,
+            aio,
+            async move { Ok(Out::Items(fut.await?, wrap, false)) },
+        )
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        if let Some(obj) = lock(&self.buffer).pop_front() {
+            return Ok(Some(obj));
+        }
+        let items = block_on(py, self.gather(self.batch.load(Ordering::Relaxed)))?;
+        let wrap = self.wrapper(py);
+        let mut objs = convert(py, items, wrap.as_ref())?.into_iter();
+        let first = objs.next();
+        lock(&self.buffer).extend(objs);
+        Ok(first)
+    }
+
+    /// Event streams: tells the other members of a conversation that the user is
+    /// typing (sent on the stream's socket; safe while another thread or task waits on
+    /// the stream).
+    fn typing(&self, py: Python<'_>, conversation_id: &str) -> PyResult<()> {
+        let typer = self.typer.as_ref().ok_or_else(|| {
+            pyo3::exceptions::PyTypeError::new_err("typing() is only for event streams")
+        })?;
+        typer
+            .typing(conversation_id)
+            .map_err(|e| crate::errors::to_py_err(py, e))
     }
 
     /// Drops the core stream (no more items).
     fn close(&self, py: Python<'_>) {
         let source = self.source.clone();
+        lock(&self.buffer).clear();
         py.detach(|| {
             crate::bridge::runtime().block_on(async move {
                 source.lock().await.take();

@@ -203,6 +203,44 @@ pub struct ContactBook {
     pub seq: u64,
     /// Every change with a sequence number ≤ this has been pruned from the log.
     pub floor: u64,
+    /// Contacts serialised for delta pages (see [`ContactBook::wire`]).
+    pub wire_cache: HashMap<String, WireEntry>,
+}
+
+/// A contact's serialised JSON, valid while `of` is the value stored in `items` (every
+/// change stores a new `Arc`, so a changed contact is serialised again when served).
+#[derive(Debug, Clone)]
+pub struct WireEntry {
+    /// The stored value these bytes were made from.
+    pub of: Arc<Value>,
+    /// Its JSON.
+    pub bytes: Arc<[u8]>,
+}
+
+impl ContactBook {
+    /// The JSON of a stored contact, serialised once and then copied into every page
+    /// that serves it (a delta page costs a copy of bytes, not a serialisation).
+    /// `None` when the contact is gone (its cached bytes are dropped).
+    pub fn wire(&mut self, id: &str) -> Option<Arc<[u8]>> {
+        let Some(value) = self.items.get(id) else {
+            self.wire_cache.remove(id);
+            return None;
+        };
+        if let Some(entry) = self.wire_cache.get(id)
+            && Arc::ptr_eq(&entry.of, value)
+        {
+            return Some(entry.bytes.clone());
+        }
+        let bytes: Arc<[u8]> = serde_json::to_vec(&**value).ok()?.into();
+        self.wire_cache.insert(
+            id.to_string(),
+            WireEntry {
+                of: value.clone(),
+                bytes: bytes.clone(),
+            },
+        );
+        Some(bytes)
+    }
 }
 
 /// A remembered response to an `Idempotency-Key`.
@@ -377,5 +415,30 @@ impl App {
             signer: TokenSigner::new(&key),
             base_url,
         })
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    #[test]
+    fn wire_bytes_follow_the_stored_version_and_go_with_the_contact() {
+        let mut book = ContactBook::default();
+        book.items.insert(
+            "c1".into(),
+            Arc::new(serde_json::json!({"id": "c1", "v": 1})),
+        );
+        let first = book.wire("c1").unwrap();
+        assert_eq!(&*first, br#"{"id":"c1","v":1}"#);
+        assert!(Arc::ptr_eq(&first, &book.wire("c1").unwrap())); // cached
+        book.items.insert(
+            "c1".into(),
+            Arc::new(serde_json::json!({"id": "c1", "v": 2})),
+        );
+        assert_eq!(&*book.wire("c1").unwrap(), br#"{"id":"c1","v":2}"#);
+        book.items.remove("c1");
+        assert!(book.wire("c1").is_none());
+        assert!(book.wire_cache.is_empty());
     }
 }

@@ -9,7 +9,7 @@
 """
 
 from ._client import AsyncClient, Client
-from ._iter import AsyncIterator, SyncIterator
+from ._iter import AsyncEventStream, AsyncIterator, EventStream, SyncIterator
 from .errors import (
     ApiError,
     AuthError,
@@ -34,10 +34,15 @@ from .models import (
     BatchResponse,
     DeviceAuthorization,
     DevicePoll,
+    IdTokenClaims,
     Introspection,
     Permissions,
+    PocoPage,
     UserInfo,
     Contact,
+    ContactEmail,
+    ContactName,
+    ContactPhoneNumber,
     Conversation,
     DeltaChange,
     DeltaResult,
@@ -61,6 +66,8 @@ __all__ = [
     "AsyncClient",
     "SyncIterator",
     "AsyncIterator",
+    "EventStream",
+    "AsyncEventStream",
     "Filter",
     "MessengerConnectError",
     "ApiError",
@@ -99,5 +106,10 @@ __all__ = [
     "Introspection",
     "UserInfo",
     "Permissions",
+    "PocoPage",
+    "IdTokenClaims",
+    "ContactName",
+    "ContactEmail",
+    "ContactPhoneNumber",
     "BatchResponse",
 ]

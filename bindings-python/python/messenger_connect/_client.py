@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Type, TypeVar, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from . import _native
 from ._args import EmailArg, check_id, check_str, contact_body
-from ._iter import AsyncIterator, SyncIterator
+from ._iter import AsyncEventStream, AsyncIterator, EventStream, SyncIterator
 from .errors import MessengerConnectError
 from .models import (
     Activity,
@@ -17,8 +17,10 @@ from .models import (
     BatchResponse,
     DeviceAuthorization,
     DevicePoll,
+    IdTokenClaims,
     Introspection,
     Permissions,
+    PocoPage,
     UserInfo,
     Contact,
     Conversation,
@@ -88,8 +90,26 @@ def _page(cls: Type[M]) -> Callable[[Any], Page[M]]:
     return lambda raw: Page(raw, cls)
 
 
-def _change(raw: Any) -> DeltaChange[Contact]:
-    return DeltaChange(raw, Contact)
+def _contact_page(raw: Any) -> Page[Contact]:
+    # The items are native Contact objects already.
+    return Page(raw, None)
+
+
+def _change_page(raw: Any) -> Page[DeltaChange[Contact]]:
+    # The items are native DeltaChange objects already.
+    return Page(raw, None)
+
+
+# Contacts and delta changes come out of the extension as native objects: no wrapping.
+_CONTACT: Optional[Callable[[Any], Contact]] = None
+_CHANGE: Optional[Callable[[Any], DeltaChange[Contact]]] = None
+
+
+def _page_size(page_size: Optional[int]) -> None:
+    if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int)):
+        raise TypeError("`page_size` must be an int")
+    if page_size is not None and not 1 <= page_size <= 1000:
+        raise ValueError("`page_size` must be 1 to 1000")
 
 
 def _tokens_dict(tokens: Optional[TokensArg], access_token: Optional[str]) -> Optional[Dict[str, Any]]:
@@ -262,7 +282,7 @@ class Contacts:
         """Every matching contact, page after page (the next page prefetched)."""
         q = query_dict(filter, orderby, select, top, search=search)
         n = self._c._n
-        return Listing(n.contacts(q), _model(Contact), lambda: n.contact_pages(q))
+        return Listing(n.contacts(q), _CONTACT, lambda: n.contact_pages(q))
 
     def pages(
         self,
@@ -273,16 +293,17 @@ class Contacts:
         top: Optional[int] = None,
     ) -> SyncIterator[Page[Contact]]:
         q = query_dict(filter, orderby, select, top)
-        return SyncIterator(self._c._n.contact_pages(q), _page(Contact), 1)
+        return SyncIterator(self._c._n.contact_pages(q), _contact_page, 1)
 
     def resume(self, link: str) -> SyncIterator[Contact]:
         """Every contact from a stored ``next_link`` on."""
         check_str("link", link, optional=False)
-        return SyncIterator(self._c._n.contacts_from(link), _model(Contact))
+        return SyncIterator(self._c._n.contacts_from(link), _CONTACT)
 
     def get(self, id: str) -> Contact:
         check_id("id", id)
-        return Contact(self._c._n.get_contact(id))
+        contact: Contact = self._c._n.get_contact(id)
+        return contact
 
     def create(
         self,
@@ -303,7 +324,8 @@ class Contacts:
             nickname=nickname, emails=emails, phone_numbers=phone_numbers,
             birthday=birthday, note=note, tags=tags,
         )
-        return Contact(self._c._n.create_contact(body))
+        contact: Contact = self._c._n.create_contact(body)
+        return contact
 
     def update(
         self,
@@ -328,7 +350,8 @@ class Contacts:
         )
         if not body:
             raise ValueError("update needs at least one field to change")
-        return Contact(self._c._n.update_contact(id, body, if_match))
+        contact: Contact = self._c._n.update_contact(id, body, if_match)
+        return contact
 
     def delete(self, id: str, *, if_match: Optional[str] = None) -> None:
         check_id("id", id)
@@ -339,17 +362,25 @@ class Contacts:
         """The changes of a delta round one by one; after the end, ``delta_link`` of
         the iterator is the link for the next round."""
         check_str("delta_link", delta_link)
-        if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int)):
-            raise TypeError("`page_size` must be an int")
-        if page_size is not None and not 1 <= page_size <= 1000:
-            raise ValueError("`page_size` must be 1 to 1000")
-        return SyncIterator(self._c._n.contacts_delta(delta_link, page_size), _change)
+        _page_size(page_size)
+        return SyncIterator(self._c._n.contacts_delta(delta_link, page_size), _CHANGE)
 
-    def sync(self, delta_link: Optional[str] = None) -> DeltaResult[Contact]:
-        """A whole delta round: upserts, removed ids, and the next ``delta_link``.
-        ResyncRequiredError: the link is too old, call ``sync()`` without it."""
+    def delta_pages(self, delta_link: Optional[str] = None, *,
+                    page_size: Optional[int] = None) -> SyncIterator[Page[DeltaChange[Contact]]]:
+        """The changes of a delta round page by page: commit each page with its
+        ``next_link`` (resume a killed job from it with ``delta_pages(next_link)``); the
+        last page has ``delta_link``, the link for the next round."""
         check_str("delta_link", delta_link)
-        return DeltaResult(self._c._n.sync_contacts(delta_link), Contact)
+        _page_size(page_size)
+        return SyncIterator(self._c._n.contacts_delta_pages(delta_link, page_size), _change_page, 1)
+
+    def sync(self, delta_link: Optional[str] = None, *, page_size: Optional[int] = None) -> DeltaResult[Contact]:
+        """A whole delta round: upserts, removed ids, and the next ``delta_link``.
+        ResyncRequiredError: the link is too old, call ``sync()`` without it.
+        ``page_size`` (1-1000) applies to a first round; later rounds keep it."""
+        check_str("delta_link", delta_link)
+        _page_size(page_size)
+        return DeltaResult(self._c._n.sync_contacts(delta_link, page_size), Contact)
 
 
 class Listing(SyncIterator[M]):
@@ -357,7 +388,7 @@ class Listing(SyncIterator[M]):
 
     __slots__ = ("_pages",)
 
-    def __init__(self, stream: Any, wrap: Callable[[Any], M], pages: Callable[[], Any]) -> None:
+    def __init__(self, stream: Any, wrap: Optional[Callable[[Any], M]], pages: Callable[[], Any]) -> None:
         super().__init__(stream, wrap)
         self._pages = pages
 
@@ -369,6 +400,66 @@ class Listing(SyncIterator[M]):
 class _Simple:
     def __init__(self, client: "Client") -> None:
         self._c = client
+
+
+_POCO_OPS = ("equals", "contains", "startswith", "present")
+
+
+def _poco_args(filter_by: Optional[str], filter_op: Optional[str], filter_value: Optional[str],
+               sort_by: Optional[str], sort_order: Optional[str], start_index: Optional[int],
+               count: Optional[int], updated_since: Optional[datetime],
+               fields: Optional[Iterable[str]]) -> Tuple[Any, ...]:
+    for name, value in (("filter_by", filter_by), ("filter_op", filter_op), ("filter_value", filter_value),
+                        ("sort_by", sort_by), ("sort_order", sort_order)):
+        check_str(name, value)
+    if (filter_by is None) != (filter_op is None):
+        raise ValueError("give `filter_by` and `filter_op` together")
+    if filter_op is not None and filter_op not in _POCO_OPS:
+        raise ValueError(f"`filter_op` must be one of {', '.join(_POCO_OPS)}")
+    if sort_order is not None and sort_order not in ("ascending", "descending"):
+        raise ValueError("`sort_order` must be ascending or descending")
+    for name, n, low in (("start_index", start_index, 1), ("count", count, 0)):
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int)):
+            raise TypeError(f"`{name}` must be an int")
+        if n is not None and not low <= n <= (1 << 31):
+            raise ValueError(f"`{name}` must be ≥ {low}")
+    if count is not None and count > 1000:
+        raise ValueError("`count` must be 0 to 1000")
+    since: Optional[str] = None
+    if updated_since is not None:
+        if not isinstance(updated_since, datetime):
+            raise TypeError("`updated_since` must be a datetime")
+        if updated_since.utcoffset() is None:
+            raise ValueError("`updated_since` needs a timezone (e.g. timezone.utc)")
+        since = updated_since.isoformat()
+    field_list: Optional[List[str]] = None
+    if fields is not None:
+        if isinstance(fields, str):
+            fields = fields.split(",")
+        field_list = [f.strip() for f in fields]
+        for f in field_list:
+            check_id("fields[]", f)
+    return (filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count, since, field_list)
+
+
+class Poco(_Simple):
+    """``client.poco``: the Portable Contacts 1.0 query form of the contacts."""
+
+    def list(self, *, filter_by: Optional[str] = None, filter_op: Optional[str] = None,
+             filter_value: Optional[str] = None, sort_by: Optional[str] = None,
+             sort_order: Optional[str] = None, start_index: Optional[int] = None,
+             count: Optional[int] = None, updated_since: Optional[datetime] = None,
+             fields: Optional[Iterable[str]] = None) -> PocoPage:
+        """One response: ``filter_op`` equals, contains, startswith or present;
+        ``sort_order`` ascending or descending; ``start_index`` 1-based; ``count`` ≤ 1000."""
+        args = _poco_args(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
+                          updated_since, fields)
+        return PocoPage(self._c._n.poco_contacts(*args))
+
+    def get(self, id: str) -> Contact:
+        check_id("id", id)
+        contact: Contact = self._c._n.poco_contact(id)
+        return contact
 
 
 class Friends(_Simple):
@@ -463,6 +554,7 @@ class Client(_Base):
         self.feed = Feed(self)
         self.activities = Activities(self)
         self.conversations = Conversations(self)
+        self.poco = Poco(self)
 
     def __enter__(self) -> "Client":
         return self
@@ -545,12 +637,21 @@ class Client(_Base):
         with ``url`` relative to ``/v1``; the responses in request order."""
         return [BatchResponse(r) for r in self._n.batch(_batch_items(items))]
 
-    def events(self, *, since: Optional[int] = None, ping_interval: Optional[float] = 30.0) -> SyncIterator[Event]:
+    def events(self, *, since: Optional[int] = None, ping_interval: Optional[float] = 30.0) -> EventStream[Event]:
         """Live events (connects now); reconnects and resumes by itself. Store
-        ``last_seq`` to resume later with ``since``. Close it (or use ``with``)."""
+        ``last_seq`` to resume later with ``since``. Close it (or use ``with``).
+        ``typing(conversation_id)`` on the stream sends a typing notification."""
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
             raise ValueError("`since` must be an int ≥ 0")
-        return SyncIterator(self._n.events(since, ping_interval), _model(Event), 1)
+        return EventStream(self._n.events(since, ping_interval), _model(Event), 1)
+
+    def validate_id_token(self, id_token: str, *, nonce: Optional[str] = None) -> IdTokenClaims:
+        """Validates an id_token (RS256 signature against the issuer's keys, issuer,
+        audience = this client's id, expiry, and ``nonce`` when given); its claims.
+        AuthError (or OAuthError) when it is not valid."""
+        check_id("id_token", id_token)
+        check_str("nonce", nonce)
+        return IdTokenClaims(self._n.validate_id_token(id_token, nonce))
 
 
 # ----------------------------------------------------------------------------- async
@@ -564,20 +665,21 @@ class AsyncContacts:
              top: Optional[int] = None, search: Optional[str] = None) -> "AsyncListing[Contact]":
         q = query_dict(filter, orderby, select, top, search=search)
         n = self._c._n
-        return AsyncListing(n.contacts(q), _model(Contact), lambda: n.contact_pages(q))
+        return AsyncListing(n.contacts(q), _CONTACT, lambda: n.contact_pages(q))
 
     def pages(self, *, filter: Optional[Filter] = None, orderby: OrderBy = None, select: Select = None,
               top: Optional[int] = None) -> AsyncIterator[Page[Contact]]:
         q = query_dict(filter, orderby, select, top)
-        return AsyncIterator(self._c._n.contact_pages(q), _page(Contact), 1)
+        return AsyncIterator(self._c._n.contact_pages(q), _contact_page, 1)
 
     def resume(self, link: str) -> AsyncIterator[Contact]:
         check_str("link", link, optional=False)
-        return AsyncIterator(self._c._n.contacts_from(link), _model(Contact))
+        return AsyncIterator(self._c._n.contacts_from(link), _CONTACT)
 
     async def get(self, id: str) -> Contact:
         check_id("id", id)
-        return Contact(await self._c._n.get_contact(id, aio=True))
+        contact: Contact = await self._c._n.get_contact(id, aio=True)
+        return contact
 
     async def create(self, display_name: str, *, given_name: Optional[str] = None,
                      family_name: Optional[str] = None, nickname: Optional[str] = None,
@@ -586,7 +688,8 @@ class AsyncContacts:
         check_id("display_name", display_name)
         body = contact_body(display_name=display_name, given_name=given_name, family_name=family_name,
                             nickname=nickname, emails=emails, note=note, tags=tags)
-        return Contact(await self._c._n.create_contact(body, aio=True))
+        contact: Contact = await self._c._n.create_contact(body, aio=True)
+        return contact
 
     async def update(self, id: str, *, if_match: Optional[str] = None, display_name: Optional[str] = None,
                      nickname: Optional[str] = None, note: Optional[str] = None,
@@ -596,7 +699,8 @@ class AsyncContacts:
         body = contact_body(display_name=display_name, nickname=nickname, note=note, tags=tags)
         if not body:
             raise ValueError("update needs at least one field to change")
-        return Contact(await self._c._n.update_contact(id, body, if_match, aio=True))
+        contact: Contact = await self._c._n.update_contact(id, body, if_match, aio=True)
+        return contact
 
     async def delete(self, id: str, *, if_match: Optional[str] = None) -> None:
         check_id("id", id)
@@ -605,17 +709,26 @@ class AsyncContacts:
 
     def delta(self, delta_link: Optional[str] = None, *, page_size: Optional[int] = None) -> AsyncIterator[DeltaChange[Contact]]:
         check_str("delta_link", delta_link)
-        return AsyncIterator(self._c._n.contacts_delta(delta_link, page_size), _change)
+        _page_size(page_size)
+        return AsyncIterator(self._c._n.contacts_delta(delta_link, page_size), _CHANGE)
 
-    async def sync(self, delta_link: Optional[str] = None) -> DeltaResult[Contact]:
+    def delta_pages(self, delta_link: Optional[str] = None, *,
+                    page_size: Optional[int] = None) -> AsyncIterator[Page[DeltaChange[Contact]]]:
+        """The changes of a delta round page by page (see ``Client.contacts.delta_pages``)."""
         check_str("delta_link", delta_link)
-        return DeltaResult(await self._c._n.sync_contacts(delta_link, aio=True), Contact)
+        _page_size(page_size)
+        return AsyncIterator(self._c._n.contacts_delta_pages(delta_link, page_size), _change_page, 1)
+
+    async def sync(self, delta_link: Optional[str] = None, *, page_size: Optional[int] = None) -> DeltaResult[Contact]:
+        check_str("delta_link", delta_link)
+        _page_size(page_size)
+        return DeltaResult(await self._c._n.sync_contacts(delta_link, page_size, aio=True), Contact)
 
 
 class AsyncListing(AsyncIterator[M]):
     __slots__ = ("_pages",)
 
-    def __init__(self, stream: Any, wrap: Callable[[Any], M], pages: Callable[[], Any]) -> None:
+    def __init__(self, stream: Any, wrap: Optional[Callable[[Any], M]], pages: Callable[[], Any]) -> None:
         super().__init__(stream, wrap)
         self._pages = pages
 
@@ -627,6 +740,24 @@ class AsyncListing(AsyncIterator[M]):
 class _AsyncSimple:
     def __init__(self, client: "AsyncClient") -> None:
         self._c = client
+
+
+class AsyncPoco(_AsyncSimple):
+    """``client.poco``: the Portable Contacts 1.0 query form (see ``Poco``)."""
+
+    async def list(self, *, filter_by: Optional[str] = None, filter_op: Optional[str] = None,
+                   filter_value: Optional[str] = None, sort_by: Optional[str] = None,
+                   sort_order: Optional[str] = None, start_index: Optional[int] = None,
+                   count: Optional[int] = None, updated_since: Optional[datetime] = None,
+                   fields: Optional[Iterable[str]] = None) -> PocoPage:
+        args = _poco_args(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
+                          updated_since, fields)
+        return PocoPage(await self._c._n.poco_contacts(*args, aio=True))
+
+    async def get(self, id: str) -> Contact:
+        check_id("id", id)
+        contact: Contact = await self._c._n.poco_contact(id, aio=True)
+        return contact
 
 
 class AsyncFriends(_AsyncSimple):
@@ -714,6 +845,7 @@ class AsyncClient(_Base):
         self.feed = AsyncFeed(self)
         self.activities = AsyncActivities(self)
         self.conversations = AsyncConversations(self)
+        self.poco = AsyncPoco(self)
 
     async def __aenter__(self) -> "AsyncClient":
         return self
@@ -789,9 +921,16 @@ class AsyncClient(_Base):
     async def batch(self, items: Iterable[BatchItemArg]) -> list[BatchResponse]:
         return [BatchResponse(r) for r in await self._n.batch(_batch_items(items), aio=True)]
 
-    async def events(self, *, since: Optional[int] = None, ping_interval: Optional[float] = 30.0) -> AsyncIterator[Event]:
-        """Live events (connects now): ``async for event in await client.events()``."""
+    async def events(self, *, since: Optional[int] = None, ping_interval: Optional[float] = 30.0) -> AsyncEventStream[Event]:
+        """Live events (connects now): ``async for event in await client.events()``;
+        ``typing(conversation_id)`` works while another task awaits the stream."""
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
             raise ValueError("`since` must be an int ≥ 0")
         stream = await self._n.events(since, ping_interval, aio=True)
-        return AsyncIterator(stream, _model(Event), 1)
+        return AsyncEventStream(stream, _model(Event), 1)
+
+    async def validate_id_token(self, id_token: str, *, nonce: Optional[str] = None) -> IdTokenClaims:
+        """Validates an id_token (see ``Client.validate_id_token``); its claims."""
+        check_id("id_token", id_token)
+        check_str("nonce", nonce)
+        return IdTokenClaims(await self._n.validate_id_token(id_token, nonce, aio=True))

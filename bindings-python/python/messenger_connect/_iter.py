@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from collections import deque
 from types import TracebackType
-from typing import Any, Callable, Deque, Generic, Optional, Type, TypeVar
+from typing import Any, Callable, Deque, Generic, Iterator, Optional, Type, TypeVar
 
 T = TypeVar("T")
 
 
 class _Base(Generic[T]):
-    __slots__ = ("_stream", "_wrap", "_buffer", "_done", "_batch")
+    __slots__ = ("_stream", "_wrap", "_batch")
 
-    def __init__(self, stream: Any, wrap: Callable[[Any], T], batch: int = 1000) -> None:
+    def __init__(self, stream: Any, wrap: Optional[Callable[[Any], T]] = None, batch: int = 1000) -> None:
         self._stream = stream
+        # ``wrap`` (a model class) is applied by the stream to each item; None when the
+        # items are model objects already (native contacts). Items are fetched a page at
+        # a time (``batch`` at most); pages and events one by one, so ``next_link`` /
+        # ``last_seq`` match what the caller has received.
         self._wrap = wrap
-        # Items are fetched from the extension a page at a time (``batch`` at most);
-        # pages and events one by one, so ``next_link`` / ``last_seq`` match what the
-        # caller has received.
         self._batch = batch
-        # Items of the current page, received in one crossing into the extension.
-        self._buffer: Deque[Any] = deque()
-        self._done = False
+        stream.configure(wrap, batch)
 
     @property
     def next_link(self) -> Optional[str]:
@@ -47,23 +46,19 @@ class _Base(Generic[T]):
 
 
 class SyncIterator(_Base[T]):
-    """Items one by one; the next page is fetched while the caller works on this one."""
+    """Items one by one; the next page is fetched while the caller works on this one.
+    ``for x in it`` runs on the native stream itself (a page per crossing, the GIL
+    released while waiting)."""
 
     __slots__ = ()
 
-    def __iter__(self) -> "SyncIterator[T]":
-        return self
+    def __iter__(self) -> Iterator[T]:
+        it: Iterator[T] = self._stream
+        return it
 
     def __next__(self) -> T:
-        if not self._buffer:
-            if self._done:
-                raise StopIteration
-            batch = self._stream.next_batch(self._batch)
-            if not batch:
-                self._done = True
-                raise StopIteration
-            self._buffer.extend(batch)
-        return self._wrap(self._buffer.popleft())
+        item: T = next(self._stream)
+        return item
 
     def __enter__(self) -> "SyncIterator[T]":
         return self
@@ -80,7 +75,13 @@ class SyncIterator(_Base[T]):
 class AsyncIterator(_Base[T]):
     """``async for`` over items; the next page is prefetched."""
 
-    __slots__ = ()
+    __slots__ = ("_buffer", "_done")
+
+    def __init__(self, stream: Any, wrap: Optional[Callable[[Any], T]] = None, batch: int = 1000) -> None:
+        super().__init__(stream, wrap, batch)
+        # Items of the current page, received in one crossing into the extension.
+        self._buffer: Deque[T] = deque()
+        self._done = False
 
     def __aiter__(self) -> "AsyncIterator[T]":
         return self
@@ -94,7 +95,7 @@ class AsyncIterator(_Base[T]):
                 self._done = True
                 raise StopAsyncIteration
             self._buffer.extend(batch)
-        return self._wrap(self._buffer.popleft())
+        return self._buffer.popleft()
 
     async def __aenter__(self) -> "AsyncIterator[T]":
         return self
@@ -106,3 +107,39 @@ class AsyncIterator(_Base[T]):
         tb: Optional[TracebackType],
     ) -> None:
         self.close()
+
+
+class EventStream(SyncIterator[T]):
+    """Live events (``for event in stream``); ``typing()`` works while another thread
+    waits on the stream."""
+
+    __slots__ = ()
+
+    def typing(self, conversation_id: str) -> None:
+        """Tells the other members of a conversation that the user is typing (sent on
+        the stream's socket; dropped while it reconnects)."""
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise (TypeError if not isinstance(conversation_id, str) else ValueError)(
+                "`conversation_id` must be a non-empty str")
+        self._stream.typing(conversation_id)
+
+    def __enter__(self) -> "EventStream[T]":
+        return self
+
+
+class AsyncEventStream(AsyncIterator[T]):
+    """Live events (``async for event in stream``); ``typing()`` works while another
+    task awaits the stream."""
+
+    __slots__ = ()
+
+    def typing(self, conversation_id: str) -> None:
+        """Tells the other members of a conversation that the user is typing (no
+        waiting: the notification is queued for the stream's socket)."""
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise (TypeError if not isinstance(conversation_id, str) else ValueError)(
+                "`conversation_id` must be a non-empty str")
+        self._stream.typing(conversation_id)
+
+    async def __aenter__(self) -> "AsyncEventStream[T]":
+        return self

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+from abc import ABCMeta
 from datetime import date, datetime
 from typing import (
     Any,
@@ -17,6 +18,8 @@ from typing import (
     TypeVar,
     overload,
 )
+
+from ._native import Contact, ContactEmail, ContactName, ContactPhoneNumber, DeltaChange
 
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
@@ -47,6 +50,8 @@ __all__ = [
     "AuthorizationRequest",
     "DeviceAuthorization",
     "DevicePoll",
+    "PocoPage",
+    "IdTokenClaims",
     "Introspection",
     "UserInfo",
     "Permissions",
@@ -115,8 +120,9 @@ def _obj(key: str, cls: Type[M]) -> _Field[M]:
     return _Field(key, cls, lambda: cls({}))
 
 
-class Model:
-    """Base of every model: wraps the JSON object the API sent."""
+class Model(metaclass=ABCMeta):
+    """Base of every model: wraps the JSON object the API sent. (Contacts are native
+    classes registered as models: ``isinstance(contact, Model)`` holds.)"""
 
     __slots__ = ("_data",)
 
@@ -178,41 +184,6 @@ class PublicProfile(Model):
     id = _req("id", str)
     display_name = _str("displayName")
     photo = _opt("photo", str)
-
-
-class ContactName(Model):
-    given_name = _opt("givenName", str)
-    family_name = _opt("familyName", str)
-    middle_name = _opt("middleName", str)
-    formatted = _opt("formatted", str)
-
-
-class ContactEmail(Model):
-    value = _str("value")
-    type = _opt("type", str)
-    primary = _bool("primary")
-
-
-class ContactPhoneNumber(Model):
-    value = _str("value")
-    type = _opt("type", str)
-
-
-class Contact(Model):
-    id = _req("id", str)
-    etag = _opt("@odata.etag", str)
-    display_name = _str("displayName")
-    name = _obj("name", ContactName)
-    nickname = _opt("nickname", str)
-    emails = _list("emails", ContactEmail)
-    phone_numbers = _list("phoneNumbers", ContactPhoneNumber)
-    birthday = _opt("birthday", _date)
-    note = _opt("note", str)
-    tags = _list("tags", str)
-    is_friend = _bool("isFriend")
-    friend_id = _opt("friendId", str)
-    published = _opt("published", _datetime)
-    updated = _opt("updated", _datetime)
 
 
 class FriendStatus(Model):
@@ -318,20 +289,25 @@ class TokenSet(Model):
         return hash(self._data.get("accessToken"))
 
 
-class Page(Generic[M]):
+class Page(Generic[T]):
     """One page of a collection: ``items``, ``next_link``, ``delta_link``, ``count``."""
 
     __slots__ = ("items", "next_link", "delta_link", "count", "_data")
 
-    def __init__(self, data: Mapping[str, Any], cls: Callable[[Any], M]) -> None:
+    def __init__(self, data: Mapping[str, Any], cls: Optional[Callable[[Any], T]]) -> None:
         self._data = dict(data)
-        self.items: List[M] = [cls(x) for x in data.get("value", [])]
+        # ``cls`` None: the items are model objects already (native contacts).
+        raw = data.get("value", [])
+        self.items: List[T] = list(raw) if cls is None else [cls(x) for x in raw]
         self.next_link: Optional[str] = data.get("@odata.nextLink")
         self.delta_link: Optional[str] = data.get("@odata.deltaLink")
         self.count: Optional[int] = data.get("@odata.count")
 
     def to_dict(self) -> Dict[str, Any]:
-        return copy.deepcopy(self._data)
+        """The wire form: ``value`` and the ``@odata`` annotations."""
+        out = {k: copy.deepcopy(v) for k, v in self._data.items() if k != "value" and v is not None}
+        out["value"] = [getattr(x, "to_dict")() for x in self.items]
+        return out
 
     def __iter__(self) -> Any:
         return iter(self.items)
@@ -343,25 +319,6 @@ class Page(Generic[M]):
         return f"Page(items={len(self.items)}, next_link={self.next_link is not None})"
 
 
-class DeltaChange(Generic[M]):
-    """One change of a delta round: ``removed`` is True for a deletion (then only
-    ``id`` is known), else ``item`` is the object as it is now."""
-
-    __slots__ = ("id", "removed", "reason", "item")
-
-    def __init__(self, data: Mapping[str, Any], cls: Type[M]) -> None:
-        self.id: str = str(data.get("id", ""))
-        gone = data.get("@removed")
-        self.removed: bool = gone is not None
-        self.reason: Optional[str] = (
-            str(gone.get("reason", "deleted")) if isinstance(gone, dict) else None
-        )
-        self.item: Optional[M] = None if self.removed else cls(data)
-
-    def __repr__(self) -> str:
-        return f"DeltaChange(id={self.id!r}, removed={self.removed})"
-
-
 class DeltaResult(Generic[M]):
     """A whole delta round: ``upserts`` (created or changed, as they are now),
     ``removed`` (ids) and ``delta_link`` (store it; pass it to the next sync)."""
@@ -369,7 +326,7 @@ class DeltaResult(Generic[M]):
     __slots__ = ("upserts", "removed", "delta_link")
 
     def __init__(self, data: Mapping[str, Any], cls: Type[M]) -> None:
-        self.upserts: List[M] = [cls(x) for x in data.get("upserts", [])]
+        self.upserts: List[M] = [x if isinstance(x, cls) else cls(x) for x in data.get("upserts", [])]
         self.removed: List[str] = [str(x) for x in data.get("removed", [])]
         self.delta_link: str = str(data["delta_link"])
 
@@ -422,8 +379,67 @@ class DevicePoll:
         raw = data.get("tokens")
         self.tokens: Optional[TokenSet] = TokenSet(raw) if raw is not None else None
 
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"status", "interval"?, "tokens"?}`` (the tokens in clear: persist with care)."""
+        out: Dict[str, Any] = {"status": self.status}
+        if self.interval is not None:
+            out["interval"] = self.interval
+        if self.tokens is not None:
+            out["tokens"] = self.tokens.to_dict()
+        return out
+
     def __repr__(self) -> str:
         return f"DevicePoll(status={self.status!r})"
+
+
+class PocoPage:
+    """A Portable Contacts 1.0 response: ``entry`` (contacts), ``start_index``
+    (1-based), ``items_per_page``, ``total_results``."""
+
+    __slots__ = ("entry", "start_index", "items_per_page", "total_results")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.entry: List[Contact] = [x if isinstance(x, Contact) else Contact(x) for x in data.get("entry", [])]
+        self.start_index: int = int(data.get("startIndex", 1))
+        self.items_per_page: int = int(data.get("itemsPerPage", len(self.entry)))
+        self.total_results: int = int(data.get("totalResults", len(self.entry)))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The wire form (camelCase)."""
+        return {
+            "startIndex": self.start_index,
+            "itemsPerPage": self.items_per_page,
+            "totalResults": self.total_results,
+            "entry": [c.to_dict() for c in self.entry],
+        }
+
+    def __iter__(self) -> Any:
+        return iter(self.entry)
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+    def __repr__(self) -> str:
+        return f"PocoPage(entries={len(self.entry)}, start_index={self.start_index}, total_results={self.total_results})"
+
+
+class IdTokenClaims(Model):
+    """The claims of a validated OpenID Connect id_token."""
+
+    iss = _str("iss")
+    sub = _req("sub", str)
+    exp = _Field("exp", int, lambda: 0)
+    iat = _Field("iat", int, lambda: 0)
+    auth_time = _opt("auth_time", int)
+    nonce = _opt("nonce", str)
+    name = _opt("name", str)
+    email = _opt("email", str)
+
+    @property
+    def aud(self) -> List[str]:
+        """The audience (client ids), always as a list."""
+        raw = self._data.get("aud")
+        return [str(x) for x in raw] if isinstance(raw, list) else ([str(raw)] if raw is not None else [])
 
 
 class Introspection(Model):
@@ -475,3 +491,7 @@ class BatchResponse(Model):
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+
+for _native_model in (Contact, ContactName, ContactEmail, ContactPhoneNumber):
+    Model.register(_native_model)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::Extra;
 
 /// Name parts of a contact.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactName {
     /// Given name.
@@ -28,7 +28,7 @@ pub struct ContactName {
 }
 
 /// An email address of a contact.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactEmail {
     /// The address.
@@ -56,7 +56,7 @@ impl ContactEmail {
 }
 
 /// A phone number of a contact.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPhoneNumber {
     /// The number.
@@ -70,7 +70,7 @@ pub struct ContactPhoneNumber {
 }
 
 /// A postal address of a contact.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactAddress {
     /// `home`, `work` or `other`.
@@ -100,7 +100,7 @@ pub struct ContactAddress {
 }
 
 /// An organization a contact belongs to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactOrganization {
     /// Organization name.
@@ -115,7 +115,7 @@ pub struct ContactOrganization {
 
 /// A contact of the user's address book. With `$select`, only the selected fields (and
 /// `id`, `etag`) are filled; the others keep their defaults.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// Version, for `If-Match` (same as the `ETag` header).
@@ -173,6 +173,59 @@ pub struct Contact {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+deserialize_with_extra!(ContactName, "a contact name",
+required {},
+optional {
+    "givenName" => given_name,
+    "familyName" => family_name,
+    "middleName" => middle_name,
+    "formatted" => formatted,
+});
+
+deserialize_with_extra!(ContactEmail, "a contact email",
+    required { "value" => value },
+    optional { "type" => kind, "primary" => primary });
+
+deserialize_with_extra!(ContactPhoneNumber, "a contact phone number",
+    required { "value" => value },
+    optional { "type" => kind });
+
+deserialize_with_extra!(ContactAddress, "a contact address",
+required {},
+optional {
+    "type" => kind,
+    "formatted" => formatted,
+    "streetAddress" => street_address,
+    "locality" => locality,
+    "region" => region,
+    "postalCode" => postal_code,
+    "country" => country,
+});
+
+deserialize_with_extra!(ContactOrganization, "a contact organization",
+    required { "name" => name },
+    optional { "title" => title });
+
+deserialize_with_extra!(Contact, "a contact",
+required { "id" => id },
+optional {
+    "@odata.etag" => etag,
+    "displayName" => display_name,
+    "name" => name,
+    "nickname" => nickname,
+    "emails" => emails,
+    "phoneNumbers" => phone_numbers,
+    "addresses" => addresses,
+    "organizations" => organizations,
+    "birthday" => birthday,
+    "note" => note,
+    "tags" => tags,
+    "isFriend" => is_friend,
+    "friendId" => friend_id,
+    "published" => published,
+    "updated" => updated,
+});
 
 /// A new contact (`POST /v1/me/contacts`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -318,4 +371,49 @@ pub struct PocoPage {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_decode_known_fields_and_keep_unknown_ones() {
+        let c: Contact = serde_json::from_str(
+            r#"{"@odata.etag":"W/\"3\"","id":"c1","displayName":"Ann \"A\"","nickname":null,
+                "name":{"givenName":"Ann","x-name":1},
+                "emails":[{"value":"a@example.com","type":"home","primary":true,"x":[1]}],
+                "phoneNumbers":[{"value":"+1"}],"organizations":[{"name":"Acme","title":"CTO"}],
+                "birthday":"1990-02-03","tags":["t"],"isFriend":true,"friendId":"u1",
+                "updated":"2026-01-01T00:00:00Z","x-custom":{"a":true}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.id, "c1");
+        assert_eq!(c.etag.as_deref(), Some("W/\"3\""));
+        assert_eq!(c.display_name, "Ann \"A\"");
+        assert_eq!(c.nickname, None);
+        assert_eq!(c.name.given_name.as_deref(), Some("Ann"));
+        assert_eq!(c.name.extra["x-name"], 1);
+        assert_eq!(c.emails[0].kind.as_deref(), Some("home"));
+        assert_eq!(c.emails[0].extra["x"], serde_json::json!([1]));
+        assert_eq!(c.organizations[0].title.as_deref(), Some("CTO"));
+        assert_eq!(c.birthday, NaiveDate::from_ymd_opt(1990, 2, 3));
+        assert!(c.is_friend);
+        assert_eq!(c.extra["x-custom"], serde_json::json!({"a": true}));
+        // Round trip: the wire form keeps the unknown fields.
+        let back: Contact = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn contacts_need_an_id_and_well_typed_fields() {
+        let missing = serde_json::from_str::<Contact>(r#"{"displayName":"A"}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `id`"),
+            "{missing}"
+        );
+        assert!(serde_json::from_str::<Contact>(r#"{"id":"c","isFriend":"yes"}"#).is_err());
+        assert!(serde_json::from_str::<ContactEmail>(r#"{"type":"home"}"#).is_err());
+        assert!(serde_json::from_str::<Contact>(r#"["c"]"#).is_err());
+    }
 }

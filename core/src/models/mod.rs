@@ -52,6 +52,49 @@ macro_rules! string_enum {
     };
 }
 
+/// `Deserialize` for a struct with an `extra: Extra` of unknown fields, without
+/// `#[serde(flatten)]` (which buffers every field and is several times slower): known
+/// keys go straight into their typed fields, the others into `extra`. The struct must
+/// implement `Default`; `required` fields fail with `missing_field` when absent.
+macro_rules! deserialize_with_extra {
+    ($ty:ident, $expecting:literal,
+     required { $($rwire:literal => $rfield:ident),* $(,)? },
+     optional { $($wire:literal => $field:ident),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$ty, A::Error> {
+                        let mut out = <$ty>::default();
+                        $(let mut $rfield = None;)*
+                        while let Some(key) = map.next_key::<$crate::models::Key<'de>>()? {
+                            match key.as_str() {
+                                $($rwire => $rfield = Some(map.next_value()?),)*
+                                $($wire => out.$field = map.next_value()?,)*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    out.extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        $(out.$rfield = $rfield
+                            .ok_or_else(|| serde::de::Error::missing_field($rwire))?;)*
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+
 mod batch;
 mod chat;
 mod contacts;
@@ -78,6 +121,42 @@ pub use social::{
 
 /// Fields a model does not know (kept, so nothing is lost when it is sent back).
 pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// A map key, borrowed from the input when it has no escapes (see
+/// `deserialize_with_extra!`).
+pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 /// Serde helper for merge-patch fields: absent (`None`), `null` (`Some(None)`) or a value.
 pub(crate) mod double_option {

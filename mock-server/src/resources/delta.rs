@@ -6,7 +6,6 @@
 //! `@removed` stub. Changes made during a round show up in the next one (an upsert may
 //! repeat; nothing is lost). A position older than the log's retention is 410.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::extract::{OriginalUri, RawQuery, State};
@@ -113,19 +112,14 @@ pub async fn delta(
         )
         .target("$deltatoken"));
     }
-    let (items, next) = match cursor.t {
+    let (ids, next) = match cursor.t {
         None => first_round(book, &cursor),
         Some(to) => change_round(book, &cursor, to),
     };
-    let mut body = DeltaBody {
-        value: &items,
-        next_link: None,
-        delta_link: None,
-    };
-    match next {
+    let (next_link, delta_link) = match next {
         Some(c) => {
             let token = app.signer.sign(&c);
-            body.next_link = Some(link(&base, "$skiptoken", &token));
+            (Some(link(&base, "$skiptoken", &token)), None)
         }
         None => {
             let end = cursor.t.unwrap_or(cursor.s);
@@ -138,17 +132,12 @@ pub async fn delta(
                 n: cursor.n,
                 e: epoch,
             });
-            body.delta_link = Some(link(&base, "$deltatoken", &token));
+            (None, Some(link(&base, "$deltatoken", &token)))
         }
-    }
-    // Serialised while the world is locked, straight from the stored contacts.
-    let bytes = serde_json::to_vec(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internalServerError",
-            e.to_string(),
-        )
-    })?;
+    };
+    // Assembled while the world is locked from each contact's cached JSON (serialised
+    // once per version, see `ContactBook::wire`).
+    let bytes = body(book, &ids, next_link.as_deref(), delta_link.as_deref());
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         bytes,
@@ -156,49 +145,64 @@ pub async fn delta(
         .into_response())
 }
 
-/// A delta page: changed contacts (borrowed from the book) and the next or delta link.
-#[derive(Serialize)]
-struct DeltaBody<'a> {
-    value: &'a [Cow<'a, Value>],
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
-    next_link: Option<String>,
-    #[serde(rename = "@odata.deltaLink", skip_serializing_if = "Option::is_none")]
-    delta_link: Option<String>,
+/// A delta page's JSON: `{"value": [...], "@odata.nextLink" | "@odata.deltaLink"}`; a
+/// contact no longer stored is an `@removed` stub.
+fn body(
+    book: &mut ContactBook,
+    ids: &[String],
+    next_link: Option<&str>,
+    delta_link: Option<&str>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ids.len() * 640 + 512);
+    out.extend_from_slice(b"{\"value\":[");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match book.wire(id) {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => {
+                let stub = json!({ "id": id, "@removed": { "reason": "deleted" } });
+                out.extend_from_slice(stub.to_string().as_bytes());
+            }
+        }
+    }
+    out.push(b']');
+    for (name, value) in [
+        ("@odata.nextLink", next_link),
+        ("@odata.deltaLink", delta_link),
+    ] {
+        if let Some(value) = value {
+            out.extend_from_slice(format!(",\"{name}\":").as_bytes());
+            out.extend_from_slice(Value::from(value).to_string().as_bytes());
+        }
+    }
+    out.push(b'}');
+    out
 }
 
-fn first_round<'b>(book: &'b ContactBook, c: &Cursor) -> (Vec<Cow<'b, Value>>, Option<Cursor>) {
+fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<String>, Option<Cursor>) {
     use std::ops::Bound;
     let start = match &c.a {
         Some(after) => Bound::Excluded(after.clone()),
         None => Bound::Unbounded,
     };
     let mut iter = book.items.range((start, Bound::Unbounded));
-    let items: Vec<Cow<'b, Value>> = iter
-        .by_ref()
-        .take(c.n)
-        .map(|(_, v)| Cow::Borrowed(&**v))
-        .collect();
+    let ids: Vec<String> = iter.by_ref().take(c.n).map(|(id, _)| id.clone()).collect();
     let more = iter.next().is_some();
     let next = more.then(|| Cursor {
         u: c.u.clone(),
         s: c.s,
-        a: items
-            .last()
-            .and_then(|v| v["id"].as_str())
-            .map(str::to_string),
+        a: ids.last().cloned(),
         t: None,
         p: None,
         n: c.n,
         e: c.e,
     });
-    (items, next)
+    (ids, next)
 }
 
-fn change_round<'b>(
-    book: &'b ContactBook,
-    c: &Cursor,
-    to: u64,
-) -> (Vec<Cow<'b, Value>>, Option<Cursor>) {
+fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<String>, Option<Cursor>) {
     // The last change of each contact within (s, to], in sequence order.
     let mut last: HashMap<&str, u64> = HashMap::new();
     for change in book.log.iter().filter(|ch| ch.seq > c.s && ch.seq <= to) {
@@ -210,13 +214,7 @@ fn change_round<'b>(
     let mut pending = changed.into_iter().filter(|(seq, _)| *seq > after);
     let page: Vec<(u64, &str)> = pending.by_ref().take(c.n).collect();
     let more = pending.next().is_some();
-    let items = page
-        .iter()
-        .map(|(_, id)| match book.items.get(*id) {
-            Some(v) => Cow::Borrowed(&**v),
-            None => Cow::Owned(json!({ "id": id, "@removed": { "reason": "deleted" } })),
-        })
-        .collect();
+    let ids = page.iter().map(|(_, id)| id.to_string()).collect();
     let next = more.then(|| Cursor {
         u: c.u.clone(),
         s: c.s,
@@ -226,7 +224,7 @@ fn change_round<'b>(
         n: c.n,
         e: c.e,
     });
-    (items, next)
+    (ids, next)
 }
 
 fn link(base: &str, name: &str, token: &str) -> String {
