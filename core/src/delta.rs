@@ -34,24 +34,37 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
     }
 }
 
+/// Decodes an item straight into `T`, or a removal stub `{"id", "@removed": {"reason"}}`
+/// (told apart by its `"@removed"` key; the text is looked at once before decoding, no
+/// intermediate JSON value is built).
 impl<'de, T: DeserializeOwned> Deserialize<'de> for DeltaChange<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        if let Some(removed) = value.get("@removed") {
-            let id = value
-                .get("id")
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| serde::de::Error::missing_field("id"))?;
-            let reason = removed
-                .get("reason")
-                .and_then(|v| v.as_str())
-                .unwrap_or("deleted");
-            return Ok(DeltaChange::Removed {
-                id: id.to_string(),
-                reason: reason.to_string(),
-            });
+        #[derive(Deserialize)]
+        struct Removed {
+            reason: Option<String>,
         }
-        T::deserialize(value)
+        #[derive(Deserialize)]
+        struct Stub {
+            id: Option<String>,
+            #[serde(rename = "@removed")]
+            removed: Option<Removed>,
+        }
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        // A key is written `"@removed"`; inside a string value the quotes would be escaped.
+        if text.contains("\"@removed\"") {
+            let stub: Stub = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
+            if let Some(removed) = stub.removed {
+                let id = stub
+                    .id
+                    .ok_or_else(|| serde::de::Error::missing_field("id"))?;
+                return Ok(DeltaChange::Removed {
+                    id,
+                    reason: removed.reason.unwrap_or_else(|| "deleted".to_string()),
+                });
+            }
+        }
+        serde_json::from_str(text)
             .map(DeltaChange::Upsert)
             .map_err(serde::de::Error::custom)
     }
@@ -100,4 +113,47 @@ where
         removed,
         delta_link,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::Contact;
+
+    fn decode(text: &str) -> DeltaChange<Contact> {
+        serde_json::from_str(text).expect("decodes")
+    }
+
+    #[test]
+    fn items_and_removal_stubs() {
+        match decode(r#"{"id":"c1","displayName":"Ann","updated":"2026-01-01T00:00:00Z"}"#) {
+            DeltaChange::Upsert(c) => {
+                assert_eq!((c.id.as_str(), c.display_name.as_str()), ("c1", "Ann"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            decode(r#"{"id":"c2","@removed":{"reason":"deleted"}}"#),
+            DeltaChange::Removed {
+                id: "c2".into(),
+                reason: "deleted".into()
+            }
+        );
+        assert_eq!(
+            decode(r#"{"@removed":{},"id":"c3"}"#),
+            DeltaChange::Removed {
+                id: "c3".into(),
+                reason: "deleted".into()
+            }
+        );
+        // The text "@removed" as a value, quoted or inside a string, is not a removal.
+        for text in [
+            r#"{"id":"c4","displayName":"@removed","updated":"2026-01-01T00:00:00Z"}"#,
+            r#"{"id":"c5","displayName":"say \"@removed\"","updated":"2026-01-01T00:00:00Z"}"#,
+        ] {
+            assert!(matches!(decode(text), DeltaChange::Upsert(_)), "{text}");
+        }
+        let err = serde_json::from_str::<DeltaChange<Contact>>(r#"{"@removed":{}}"#).unwrap_err();
+        assert!(err.to_string().contains("id"), "{err}");
+    }
 }
