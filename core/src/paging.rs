@@ -4,6 +4,8 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_util::Stream;
@@ -42,38 +44,153 @@ pub struct Page<T> {
     pub count: Option<u64>,
 }
 
-type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
+/// What fetching one page gave: the page, and the fetch of the page after it when it was
+/// already started (its link was found in the body before the body was decoded).
+struct Fetched<T> {
+    page: Result<Page<T>>,
+    successor: Option<InFlight<T>>,
+}
 
-/// Aborts a spawned prefetch when the stream is dropped.
-struct Prefetch<T>(tokio::task::JoinHandle<Result<Page<T>>>);
+type FetchFuture<T> = Pin<Box<dyn Future<Output = Fetched<T>> + Send>>;
 
-impl<T> Drop for Prefetch<T> {
-    fn drop(&mut self) {
-        self.0.abort();
+/// How many pages a stream keeps fetched or in flight beyond the one handed out.
+const MAX_AHEAD: usize = 2;
+
+/// Counts a stream's pages in flight; dropped (consumed or cancelled), it frees the slot.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    /// Takes a slot unconditionally (the page the consumer is waiting for).
+    fn take(ahead: &Arc<AtomicUsize>) -> Slot {
+        ahead.fetch_add(1, Ordering::AcqRel);
+        Slot(ahead.clone())
+    }
+
+    /// Takes a slot if fewer than [`MAX_AHEAD`] pages are in flight.
+    fn try_take(ahead: &Arc<AtomicUsize>) -> Option<Slot> {
+        ahead
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_AHEAD).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(ahead.clone()))
     }
 }
 
-impl<T> Future for Prefetch<T> {
-    type Output = Result<Page<T>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|joined| {
-            joined.unwrap_or_else(|e| {
-                Err(Error::Network {
-                    message: format!("page prefetch task failed: {e}"),
-                    timeout: false,
-                })
-            })
-        })
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
+}
+
+/// One page being fetched: the link it came from, and the (spawned, when prefetching)
+/// fetch, aborted when dropped.
+struct InFlight<T> {
+    link: String,
+    fetch: FetchFuture<T>,
+    abort: Option<tokio::task::AbortHandle>,
+    _slot: Slot,
+}
+
+impl<T> Drop for InFlight<T> {
+    fn drop(&mut self) {
+        if let Some(abort) = &self.abort {
+            abort.abort();
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
+    /// Starts fetching `url` (as its own task with `spawn`, else when first polled). With
+    /// `chain`, as soon as the body names the next link (before the body is decoded) it
+    /// starts the next page too, while fewer than [`MAX_AHEAD`] pages are in flight:
+    /// decoding one page and fetching the next then overlap.
+    fn start(
+        client: Client,
+        link: String,
+        url: url::Url,
+        spawn: bool,
+        chain: bool,
+        slot: Slot,
+    ) -> InFlight<T> {
+        let ahead = slot.0.clone();
+        let work = async move {
+            let successor: Mutex<Option<InFlight<T>>> = Mutex::new(None);
+            let call = crate::transport::Call::api(reqwest::Method::GET, url);
+            let page = client
+                .execute(call, |status, body| {
+                    if chain {
+                        let mut next = successor.lock().unwrap_or_else(|e| e.into_inner());
+                        if next.is_none()
+                            && let Some(link) = peek_next_link(body)
+                            && let Ok(url) = client.resolve_link(&link)
+                            && let Some(slot) = Slot::try_take(&ahead)
+                        {
+                            *next =
+                                Some(InFlight::start(client.clone(), link, url, true, true, slot));
+                        }
+                    }
+                    crate::transport::decode_json(status, body)
+                })
+                .await;
+            Fetched {
+                page,
+                successor: successor.into_inner().unwrap_or_else(|e| e.into_inner()),
+            }
+        };
+        if spawn {
+            let handle = tokio::spawn(work);
+            let abort = handle.abort_handle();
+            let fetch: FetchFuture<T> = Box::pin(async move {
+                handle.await.unwrap_or_else(|e| Fetched {
+                    page: Err(Error::Network {
+                        message: format!("page prefetch task failed: {e}"),
+                        timeout: false,
+                    }),
+                    successor: None,
+                })
+            });
+            InFlight {
+                link,
+                fetch,
+                abort: Some(abort),
+                _slot: slot,
+            }
+        } else {
+            InFlight {
+                link,
+                fetch: Box::pin(work),
+                abort: None,
+                _slot: slot,
+            }
+        }
+    }
+}
+
+/// The `@odata.nextLink` of a page body, found without decoding the body: the last
+/// `"@odata.nextLink"` key (inside a string value its quotes would be escaped) and the
+/// JSON string after it. A wrong guess only costs a request: the decoded page's own link
+/// is checked before the early fetch is used.
+fn peek_next_link(body: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\"@odata.nextLink\"";
+    let at = body.windows(KEY.len()).rposition(|w| w == KEY)? + KEY.len();
+    let rest = &body[at..];
+    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_slice(&rest[colon + 1..]);
+    String::deserialize(&mut de).ok()
 }
 
 /// A stream of pages, following `@odata.nextLink`. With prefetch on (the default, see
-/// [`crate::ClientBuilder::page_prefetch`]) the next page is requested as soon as a page
-/// is handed out. Dropping the stream cancels a pending fetch.
+/// [`crate::ClientBuilder::page_prefetch`]) the next page is requested as soon as the
+/// current page's body names it, so fetching and decoding overlap, with at most two pages
+/// in flight beyond the one handed out. Dropping the stream cancels pending fetches.
 pub struct PageStream<T> {
     client: Client,
-    pending: Option<PageFuture<T>>,
+    pending: Option<InFlight<T>>,
+    ahead: Arc<AtomicUsize>,
     next_link: Option<String>,
     delta_link: Option<String>,
 }
@@ -90,27 +207,25 @@ impl<T> std::fmt::Debug for PageStream<T> {
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     /// A stream starting at this URL (absolute, same origin as the client).
     pub(crate) fn new(client: Client, first: url::Url) -> PageStream<T> {
-        let mut s = PageStream {
+        let ahead = Arc::new(AtomicUsize::new(0));
+        let link = first.to_string();
+        // The first page is fetched when the stream is first polled (nothing is sent
+        // before); later ones as said above.
+        let chain = client.shared.prefetch;
+        let pending = InFlight::start(
+            client.clone(),
+            link.clone(),
+            first,
+            false,
+            chain,
+            Slot::take(&ahead),
+        );
+        PageStream {
             client,
-            pending: None,
-            next_link: Some(first.to_string()),
+            pending: Some(pending),
+            ahead,
+            next_link: Some(link),
             delta_link: None,
-        };
-        s.pending = Some(s.fetch(first, false));
-        s
-    }
-
-    fn fetch(&self, url: url::Url, prefetch: bool) -> PageFuture<T> {
-        let client = self.client.clone();
-        let work = async move {
-            client
-                .send_json::<Page<T>>(crate::transport::Call::api(reqwest::Method::GET, url))
-                .await
-        };
-        if prefetch && self.client.shared.prefetch {
-            Box::pin(Prefetch(tokio::spawn(work)))
-        } else {
-            Box::pin(work)
         }
     }
 
@@ -124,6 +239,36 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     pub fn delta_link(&self) -> Option<&str> {
         self.delta_link.as_deref()
     }
+
+    /// The fetch of the page at `link`: the one already started when it is the same link,
+    /// else a new one.
+    fn follow(&self, link: &str, early: Option<InFlight<T>>) -> Option<InFlight<T>> {
+        if let Some(early) = early.filter(|e| e.link == link) {
+            return Some(early);
+        }
+        let prefetch = self.client.shared.prefetch;
+        Some(match self.client.resolve_link(link) {
+            Ok(url) => InFlight::start(
+                self.client.clone(),
+                link.to_string(),
+                url,
+                prefetch,
+                prefetch,
+                Slot::take(&self.ahead),
+            ),
+            Err(e) => InFlight {
+                link: link.to_string(),
+                fetch: Box::pin(async move {
+                    Fetched {
+                        page: Err(e),
+                        successor: None,
+                    }
+                }),
+                abort: None,
+                _slot: Slot::take(&self.ahead),
+            },
+        })
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
@@ -133,12 +278,12 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
         let Some(pending) = self.pending.as_mut() else {
             return Poll::Ready(None);
         };
-        let result = match pending.as_mut().poll(cx) {
+        let fetched = match pending.fetch.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(r) => r,
+            Poll::Ready(f) => f,
         };
         self.pending = None;
-        let page = match result {
+        let page = match fetched.page {
             Ok(page) => page,
             // The failed link stays in `next_link`, to retry or resume from.
             Err(e) => return Poll::Ready(Some(Err(e))),
@@ -148,13 +293,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
             self.delta_link = page.delta_link.clone();
         }
         if let Some(link) = &page.next_link {
-            match self.client.resolve_link(link) {
-                Ok(url) => self.pending = Some(self.fetch(url, true)),
-                Err(e) => {
-                    let failed: PageFuture<T> = Box::pin(async move { Err(e) });
-                    self.pending = Some(failed);
-                }
-            }
+            self.pending = self.follow(link, fetched.successor);
         }
         Poll::Ready(Some(Ok(page)))
     }
@@ -253,5 +392,34 @@ impl Client {
         let url = self.resolve_link(link)?;
         self.send_json(crate::transport::Call::api(reqwest::Method::GET, url))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peek_next_link;
+
+    #[test]
+    fn the_next_link_is_found_without_decoding() {
+        let body = br#"{"value":[{"id":"a","note":"say \"@odata.nextLink\": \"x\""}],
+            "@odata.nextLink" : "http://h/v1/me/contacts?$skiptoken=a\u0062c"}"#;
+        assert_eq!(
+            peek_next_link(body).as_deref(),
+            Some("http://h/v1/me/contacts?$skiptoken=abc")
+        );
+        // Only a value's text, or no link at all, or a cut body: nothing.
+        for body in [
+            &br#"{"value":[{"note":"say \"@odata.nextLink\":\"x\""}]}"#[..],
+            br#"{"value":[],"@odata.deltaLink":"http://h/d"}"#,
+            br#"{"value":[],"@odata.nextLink":"http://h/cut"#,
+            br#"{"value":[],"@odata.nextLink":null}"#,
+        ] {
+            assert_eq!(
+                peek_next_link(body),
+                None,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 }

@@ -237,18 +237,28 @@ async fn paging_with_prefetch_yields_every_item_once() {
         assert!(seen.insert(contact.id.clone()), "{} seen twice", contact.id);
         count += 1;
         if count == 3 {
-            // While the first page is being consumed, the second is requested without the
-            // stream being polled: the journal shows it (each look is a round trip that
-            // lets the prefetch task run; without prefetch it would never show).
+            // While the first page is being consumed, the next ones are requested without
+            // the stream being polled: the second at once (its link was in the first
+            // page's body), the third as soon as the second's body names it, and no more
+            // (at most two pages in flight beyond the one handed out). The journal shows
+            // it (each look is a round trip that lets the prefetch tasks run; without
+            // prefetch they would never show).
             let mut requests = 0;
             for _ in 0..1000 {
                 requests = env.journal("/v1/me/contacts").await.len();
-                if requests == 2 {
+                if requests >= 3 {
                     break;
                 }
             }
-            assert_eq!(requests, 2, "first page and its prefetched successor");
+            assert_eq!(requests, 3, "first page and two prefetched successors");
             assert_eq!(stream.buffered_len(), 4, "still consuming the first page");
+            for _ in 0..20 {
+                assert_eq!(
+                    env.journal("/v1/me/contacts").await.len(),
+                    3,
+                    "never more than two pages ahead"
+                );
+            }
         }
     }
     assert_eq!(count, 50);
