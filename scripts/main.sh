@@ -14,7 +14,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-STEPS=(tour sync_contacts post_feed chat)
+STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed)
 
 trap mock_stop EXIT
 
@@ -44,6 +44,19 @@ step_post_feed() {
 # A one-to-one chat: typing, an idempotent send, live delivery, the history.
 step_chat() {
     run_example chat
+}
+
+# The bindings' examples, each against its own in-process mock server (their scripts
+# build the binding first).
+# Python: examples/sync_contacts.py syncs every user's contacts into SQLite, resumable.
+step_python_sync_contacts() {
+    bash "$ROOT/bindings-python/run-example.sh"
+}
+
+# Node: examples/post-feed.mjs posts items with bounded concurrency and idempotency keys,
+# then streams the friends' feed and live events.
+step_node_post_feed() {
+    bash "$ROOT/bindings-node/run-example.sh"
 }
 
 mock_build || die "the mock server does not build"
