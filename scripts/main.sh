@@ -14,7 +14,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed)
+STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed dotnet_chat)
 
 trap mock_stop EXIT
 
@@ -57,6 +57,11 @@ step_python_sync_contacts() {
 # then streams the friends' feed and live events.
 step_node_post_feed() {
     bash "$ROOT/bindings-node/run-example.sh"
+}
+
+# .NET: examples/Chat.cs on Mono signs in and chats live.
+step_dotnet_chat() {
+    bash "$ROOT/bindings-dotnet/run-example.sh"
 }
 
 mock_build || die "the mock server does not build"

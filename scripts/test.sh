@@ -20,7 +20,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-SUITES=(cargo_test fmt clippy contract browser python node)
+SUITES=(cargo_test fmt clippy contract browser python node dotnet)
 
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -139,6 +139,23 @@ suite_node() {
     s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
     record "${p:-0}" "${f:-0}" "${s:-0}"
     if grep -qx 'tsc: passed' "$log"; then record 1 0; else echo "FAILED: tsc --noEmit"; record 0 1; fi
+    return "$rc"
+}
+
+# The .NET binding (bindings-dotnet/run-tests.sh: regenerates the C# and diffs it with the
+# committed file, compiles with Mono's mcs, runs NUnit 2.6; its last line is
+# "dotnet: N passed, N failed, N skipped").
+suite_dotnet() {
+    local log="$LOGS/dotnet.log"
+    bash "$ROOT/bindings-dotnet/run-tests.sh" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local line
+    line=$(grep -E '^dotnet: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$log" | tail -1)
+    if [[ -n "$line" ]]; then
+        record "$(sed -E 's/^dotnet: ([0-9]+) passed.*/\1/' <<<"$line")" \
+            "$(sed -E 's/^dotnet: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")" \
+            "$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"
+    fi
     return "$rc"
 }
 

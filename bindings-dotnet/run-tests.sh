@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The .NET binding's suite: installs mono/NUnit 2.6 when missing, builds the cdylib and the
+# generator, checks that regenerating the C# gives the committed file, compiles the library
+# and the tests with mcs, and runs them with nunit-console over the in-process mock server.
+# The last line is `dotnet: N passed, N failed, N skipped` (the regeneration check counts as
+# one test). Exits non-zero on any failure.
+#
+#   bash bindings-dotnet/run-tests.sh [nunit-console args, e.g. -run=MessengerConnect.Tests.ErrorTests]
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/build-lib.sh"
+
+regen_ok=0
+fail() { echo "error: $*" >&2; echo "dotnet: 0 passed, 1 failed, 0 skipped"; exit 1; }
+
+dotnet_ensure_mono || fail "could not install mono (apt-get)"
+dotnet_cargo_build || fail "cargo build failed"
+
+echo "==> regenerate the C# and compare with the committed file"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/mc-dotnet.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+if "$BINDGEN" "$NATIVE_LIB" --config "$BINDGEN_CONFIG" --out "$tmp/MessengerConnect.g.cs" \
+    && diff -u "$GENERATED" "$tmp/MessengerConnect.g.cs" >"$tmp/regen.diff"; then
+    regen_ok=1
+    echo "the committed MessengerConnect.g.cs is up to date"
+else
+    head -40 "$tmp/regen.diff"
+    echo "FAILED: bindings-dotnet/MessengerConnect/Generated/MessengerConnect.g.cs differs from a regeneration;"
+    echo "        run: $BINDGEN $NATIVE_LIB --config $BINDGEN_CONFIG --out $GENERATED"
+fi
+
+dotnet_build_lib || fail "MessengerConnect.dll does not compile"
+echo "==> mcs MessengerConnect.Tests.dll"
+mapfile -t tests < <(find "$HERE/tests" -name '*.cs' | sort)
+mcs "${MCS_FLAGS[@]}" -target:library -r:"$DOTNET_OUT/MessengerConnect.dll" -r:"$NUNIT_DLL" \
+    -out:"$DOTNET_OUT/MessengerConnect.Tests.dll" "${tests[@]}" \
+    || fail "the tests do not compile"
+
+echo "==> nunit-console MessengerConnect.Tests.dll"
+cd "$DOTNET_OUT" || exit 1
+rm -f TestResult.xml
+# Mono 6.8 waits at exit for the Rust runtime threads that called back into managed code
+# (they never end), so nunit-console does not exit by itself after the run: wait for its
+# result file, give it a moment, then stop it.
+LD_LIBRARY_PATH="$DOTNET_OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    nunit-console -nologo -noshadow -domain=None -labels -xml="$DOTNET_OUT/TestResult.xml" \
+    "$DOTNET_OUT/MessengerConnect.Tests.dll" "$@" </dev/null &
+nunit_pid=$!
+# (A guard of 30 minutes, so a hung run fails instead of stalling CI.)
+for _ in $(seq 1800); do
+    kill -0 "$nunit_pid" 2>/dev/null && [[ ! -s TestResult.xml ]] || break
+    sleep 1
+done
+for _ in 1 2 3 4 5; do kill -0 "$nunit_pid" 2>/dev/null || break; sleep 1; done
+kill "$nunit_pid" 2>/dev/null
+wait "$nunit_pid" 2>/dev/null
+[[ -f TestResult.xml ]] || fail "nunit-console wrote no TestResult.xml"
+
+# NUnit 2.6: total = tests run; not-run = ignored + skipped + invalid.
+attr() { sed -n "s/.*<test-results [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" TestResult.xml | head -1; }
+total=$(attr total); errors=$(attr errors); failures=$(attr failures)
+inconclusive=$(attr inconclusive); not_run=$(attr not-run)
+failed=$((errors + failures))
+passed=$((total - failed - ${inconclusive:-0}))
+skipped=$((${not_run:-0} + ${inconclusive:-0}))
+if [[ $regen_ok == 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "dotnet: $passed passed, $failed failed, $skipped skipped"
+[[ $failed == 0 ]]
