@@ -30,6 +30,7 @@ mod validate;
 
 pub use config::{MockConfig, RateLimit};
 pub use control::MockUser;
+pub use oauth::SCOPES;
 pub use server::{MockServer, StartError};
 
 /// The OpenAPI document this server implements, as YAML text.

@@ -5,21 +5,7 @@ use messenger_connect_mock::MockConfig;
 use serde_json::{Value, json};
 
 /// Every scope of the contract.
-pub(crate) const ALL_SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "offline_access",
-    "profile.write",
-    "status.write",
-    "contacts.read",
-    "contacts.write",
-    "friends.read",
-    "friends.invite",
-    "feed.read",
-    "feed.write",
-    "chat",
-];
+pub(crate) const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
 
 /// Every scope of the contract (for apps and tokens of tests).
 #[uniffi::export]

@@ -10,21 +10,7 @@ use messenger_connect_mock::{MockConfig, MockServer, MockUser};
 use serde_json::{Value, json};
 
 /// Every scope of the contract.
-pub const ALL_SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "offline_access",
-    "profile.write",
-    "status.write",
-    "contacts.read",
-    "contacts.write",
-    "friends.read",
-    "friends.invite",
-    "feed.read",
-    "feed.write",
-    "chat",
-];
+pub const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
 
 /// The redirect URI every test app registers.
 pub const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";

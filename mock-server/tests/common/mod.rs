@@ -10,21 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// Every scope of the contract.
-pub const ALL_SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "offline_access",
-    "profile.write",
-    "status.write",
-    "contacts.read",
-    "contacts.write",
-    "friends.read",
-    "friends.invite",
-    "feed.read",
-    "feed.write",
-    "chat",
-];
+pub const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
 
 /// A running server, an HTTP client (no redirects followed) and the seeded users.
 pub struct Env {
