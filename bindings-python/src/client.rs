@@ -9,8 +9,8 @@ use messenger_connect::models::{
     NewInvitation, NewMessage, StatusUpdate,
 };
 use messenger_connect::{
-    AuthorizationParams, AuthorizationRequest, Client, DevicePoll, EventsOptions, PocoFilterOp,
-    PocoQuery, Query, RetryPolicy, TokenSet, TokenTypeHint,
+    AuthorizationParams, AuthorizationRequest, Client, DeltaChange, DevicePoll, EventsOptions,
+    PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -501,16 +501,11 @@ impl NativeClient {
         delta_link: Option<String>,
         page_size: Option<u32>,
     ) -> PyResult<NativeStream> {
-        // Core checks the arguments and makes the first link (no request is sent until
-        // the stream is polled); the pages are then read as contacts (see `Delta`).
-        let first = self
+        let changes = self
             .client
             .contacts_delta(delta_link.as_deref(), page_size)
-            .map_err(|e| to_py_err(py, e))?
-            .next_link()
-            .map(str::to_string)
-            .unwrap_or_default();
-        self.stream(py, self.client.contacts_from(&first).map(Delta))
+            .map_err(|e| to_py_err(py, e))?;
+        self.stream(py, Ok(Delta(changes)))
     }
 
     /// The pages of a delta round (`{"value": [DeltaChange...], "@odata.nextLink" |
@@ -531,7 +526,9 @@ impl NativeClient {
             .unwrap_or_default();
         self.stream(
             py,
-            self.client.pages_from::<Contact>(&first).map(DeltaPages),
+            self.client
+                .pages_from::<DeltaChange<Contact>>(&first)
+                .map(DeltaPages),
         )
     }
 

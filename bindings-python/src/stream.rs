@@ -47,7 +47,7 @@ pub enum Item {
     /// A whole contacts delta round.
     Sync(DeltaSync<Contact>),
     /// A page of a contacts delta round.
-    ChangePage(Page<Contact>),
+    ChangePage(Page<DeltaChange<Contact>>),
     /// A Portable Contacts response.
     Poco(PocoPage),
 }
@@ -77,7 +77,7 @@ impl Item {
                 let items = page
                     .items
                     .into_iter()
-                    .map(|c| Py::new(py, PyDeltaChange::new(py, change(c))?))
+                    .map(|c| Py::new(py, PyDeltaChange::new(py, c)?))
                     .collect::<PyResult<Vec<_>>>()?;
                 d.set_item("value", PyList::new(py, items)?)?;
                 d.set_item("@odata.nextLink", page.next_link)?;
@@ -161,11 +161,8 @@ pub trait Source: Stream<Item = Result<Item, Error>> + Send + Unpin {
 pub struct Items<T>(pub ItemStream<T>);
 pub struct Pages<T>(pub PageStream<T>);
 pub struct Events(pub EventStream);
-/// A contacts delta round read as a stream of contacts: a `{"id", "@removed"}` stub
-/// decodes as a contact whose unknown fields hold `@removed`, so every item is decoded
-/// once, straight into `Contact` (core's `DeltaChange` decoding goes through a
-/// `serde_json::Value` first).
-pub struct Delta(pub ItemStream<Contact>);
+/// A contacts delta round, change by change.
+pub struct Delta(pub ItemStream<DeltaChange<Contact>>);
 
 impl<T> Stream for Items<T>
 where
@@ -220,7 +217,7 @@ where
 }
 
 /// The pages of a contacts delta round (see [`Delta`]).
-pub struct DeltaPages(pub PageStream<Contact>);
+pub struct DeltaPages(pub PageStream<DeltaChange<Contact>>);
 
 impl Stream for DeltaPages {
     type Item = Result<Item, Error>;
@@ -241,27 +238,12 @@ impl Source for DeltaPages {
     }
 }
 
-/// A delta item: a removal stub, or the contact as it is now.
-fn change(mut c: Contact) -> DeltaChange<Contact> {
-    match c.extra.remove("@removed") {
-        Some(removed) => DeltaChange::Removed {
-            reason: removed
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("deleted")
-                .to_string(),
-            id: c.id,
-        },
-        None => DeltaChange::Upsert(c),
-    }
-}
-
 impl Stream for Delta {
     type Item = Result<Item, Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0
             .poll_next_unpin(cx)
-            .map(|o| o.map(|r| r.map(|c| Item::Change(change(c)))))
+            .map(|o| o.map(|r| r.map(Item::Change)))
     }
 }
 

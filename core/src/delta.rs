@@ -34,39 +34,51 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
     }
 }
 
-/// Decodes an item straight into `T`, or a removal stub `{"id", "@removed": {"reason"}}`
-/// (told apart by its `"@removed"` key; the text is looked at once before decoding, no
-/// intermediate JSON value is built).
-impl<'de, T: DeserializeOwned> Deserialize<'de> for DeltaChange<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Removed {
-            reason: Option<String>,
-        }
-        #[derive(Deserialize)]
-        struct Stub {
-            id: Option<String>,
-            #[serde(rename = "@removed")]
-            removed: Option<Removed>,
-        }
-        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
-        let text = raw.get();
-        // A key is written `"@removed"`; inside a string value the quotes would be escaped.
-        if text.contains("\"@removed\"") {
-            let stub: Stub = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
-            if let Some(removed) = stub.removed {
-                let id = stub
-                    .id
-                    .ok_or_else(|| serde::de::Error::missing_field("id"))?;
-                return Ok(DeltaChange::Removed {
-                    id,
-                    reason: removed.reason.unwrap_or_else(|| "deleted".to_string()),
-                });
+/// An item a delta round carries. A removal stub `{"id", "@removed": {"reason"}}` must
+/// decode as the item itself (only `id` required, unknown fields kept), so that each
+/// change is decoded once, straight into `T`, and told apart afterwards by its
+/// `@removed` field (no buffering of the item's text, no intermediate JSON value).
+pub trait DeltaItem: DeserializeOwned {
+    /// Takes the `@removed` annotation out of a decoded item: `Some(reason)` for a
+    /// removal stub (`deleted` when the stub gives none), `None` for an upsert.
+    fn take_removed(&mut self) -> Option<String>;
+    /// The item's id (what a removal reports).
+    fn into_id(self) -> String;
+}
+
+impl DeltaItem for crate::models::Contact {
+    fn take_removed(&mut self) -> Option<String> {
+        match self.extra.get("@removed") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(_) => {
+                let removed = self.extra.remove("@removed")?;
+                Some(
+                    removed
+                        .get("reason")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("deleted")
+                        .to_string(),
+                )
             }
         }
-        serde_json::from_str(text)
-            .map(DeltaChange::Upsert)
-            .map_err(serde::de::Error::custom)
+    }
+
+    fn into_id(self) -> String {
+        self.id
+    }
+}
+
+/// Decodes an item straight into `T`; a removal stub becomes [`DeltaChange::Removed`].
+impl<'de, T: DeltaItem> Deserialize<'de> for DeltaChange<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let mut item = T::deserialize(d)?;
+        Ok(match item.take_removed() {
+            Some(reason) => DeltaChange::Removed {
+                id: item.into_id(),
+                reason,
+            },
+            None => DeltaChange::Upsert(item),
+        })
     }
 }
 
@@ -88,7 +100,7 @@ pub type DeltaStream<T> = ItemStream<DeltaChange<T>>;
 /// Drains a delta stream.
 pub(crate) async fn collect<T>(mut stream: DeltaStream<T>) -> Result<DeltaSync<T>>
 where
-    T: DeserializeOwned + Send + Unpin + 'static,
+    T: DeltaItem + Send + Unpin + 'static,
 {
     use futures_util::StreamExt;
     let mut upserts = Vec::new();
@@ -146,6 +158,18 @@ mod tests {
                 reason: "deleted".into()
             }
         );
+        assert_eq!(
+            decode(r#"{"id":"c6","@removed":{"reason":"changed"},"displayName":"x"}"#),
+            DeltaChange::Removed {
+                id: "c6".into(),
+                reason: "changed".into()
+            }
+        );
+        // `"@removed": null` is no removal (the field stays among the unknown ones).
+        match decode(r#"{"id":"c7","@removed":null}"#) {
+            DeltaChange::Upsert(c) => assert!(c.extra.contains_key("@removed")),
+            other => panic!("{other:?}"),
+        }
         // The text "@removed" as a value, quoted or inside a string, is not a removal.
         for text in [
             r#"{"id":"c4","displayName":"@removed","updated":"2026-01-01T00:00:00Z"}"#,

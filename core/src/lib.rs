@@ -49,7 +49,7 @@ mod transport;
 pub use api::{EventStream, EventsOptions, MAX_BATCH_ITEMS, Typer};
 pub use auth::{AuthorizationParams, AuthorizationRequest, DevicePoll, TokenTypeHint};
 pub use client::{Client, ClientBuilder};
-pub use delta::{DeltaChange, DeltaStream, DeltaSync};
+pub use delta::{DeltaChange, DeltaItem, DeltaStream, DeltaSync};
 pub use error::{ApiError, Error, ErrorDetail, Result};
 pub use odata::{CompareOp, Filter, Literal, MAX_PAGE_SIZE, Order, PocoFilterOp, PocoQuery, Query};
 pub use paging::{ItemStream, Page, PageStream};

@@ -1,7 +1,5 @@
 //! Deterministic seed data: the same seed gives the same users, contacts and secrets.
 
-use std::sync::Arc;
-
 use chrono::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -9,7 +7,7 @@ use serde_json::json;
 
 use crate::config::RateLimit;
 use crate::resources::contacts::{Meta, representation};
-use crate::state::{ContactBook, User, World};
+use crate::state::{ContactBook, StoredContact, User, World};
 
 /// What `POST /_mock/reset` (and start-up) builds.
 #[derive(Debug, Clone)]
@@ -204,7 +202,7 @@ pub fn reset(world: &mut World, params: &SeedParams) {
                 friend_id: None,
             };
             if let Ok(value) = representation(&fields, &meta) {
-                book.items.insert(id, Arc::new(value));
+                book.items.insert(id, StoredContact::new(value));
             }
         }
         world.contacts.insert(user_id.clone(), book);

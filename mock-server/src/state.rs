@@ -5,7 +5,7 @@
 //! and refresh-token rotation exact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
@@ -196,50 +196,58 @@ pub struct Change {
 #[derive(Debug, Default, Clone)]
 pub struct ContactBook {
     /// Contacts by id, as their JSON representation (including `@odata.etag`).
-    pub items: BTreeMap<String, Arc<Value>>,
+    pub items: BTreeMap<String, StoredContact>,
     /// Change log, oldest first, pruned by retention.
     pub log: VecDeque<Change>,
     /// The last sequence number handed out.
     pub seq: u64,
     /// Every change with a sequence number ≤ this has been pruned from the log.
     pub floor: u64,
-    /// Contacts serialised for delta pages (see [`ContactBook::wire`]).
-    pub wire_cache: HashMap<String, WireEntry>,
 }
 
-/// A contact's serialised JSON, valid while `of` is the value stored in `items` (every
-/// change stores a new `Arc`, so a changed contact is serialised again when served).
+/// A stored version of a contact: its JSON value (what listings, filters and `GET`
+/// read) and, once a delta page has served it, its serialised bytes, which later pages
+/// copy as they are (a delta page costs a copy of bytes, not a serialisation). Every
+/// change stores a new `StoredContact`, so the bytes always belong to the value. Cheap to
+/// clone (shared).
 #[derive(Debug, Clone)]
-pub struct WireEntry {
-    /// The stored value these bytes were made from.
-    pub of: Arc<Value>,
-    /// Its JSON.
-    pub bytes: Arc<[u8]>,
+pub struct StoredContact(Arc<StoredVersion>);
+
+#[derive(Debug)]
+struct StoredVersion {
+    value: Value,
+    wire: OnceLock<Box<[u8]>>,
 }
 
-impl ContactBook {
-    /// The JSON of a stored contact, serialised once and then copied into every page
-    /// that serves it (a delta page costs a copy of bytes, not a serialisation).
-    /// `None` when the contact is gone (its cached bytes are dropped).
-    pub fn wire(&mut self, id: &str) -> Option<Arc<[u8]>> {
-        let Some(value) = self.items.get(id) else {
-            self.wire_cache.remove(id);
-            return None;
-        };
-        if let Some(entry) = self.wire_cache.get(id)
-            && Arc::ptr_eq(&entry.of, value)
-        {
-            return Some(entry.bytes.clone());
-        }
-        let bytes: Arc<[u8]> = serde_json::to_vec(&**value).ok()?.into();
-        self.wire_cache.insert(
-            id.to_string(),
-            WireEntry {
-                of: value.clone(),
-                bytes: bytes.clone(),
-            },
-        );
-        Some(bytes)
+impl StoredContact {
+    /// Stores a contact's JSON representation.
+    pub fn new(value: Value) -> StoredContact {
+        StoredContact(Arc::new(StoredVersion {
+            value,
+            wire: OnceLock::new(),
+        }))
+    }
+
+    /// The JSON text, serialised on first use.
+    pub fn wire(&self) -> &[u8] {
+        self.0.wire.get_or_init(|| {
+            serde_json::to_vec(&self.0.value)
+                .unwrap_or_default()
+                .into_boxed_slice()
+        })
+    }
+}
+
+impl std::ops::Deref for StoredContact {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.0.value
+    }
+}
+
+impl AsRef<Value> for StoredContact {
+    fn as_ref(&self) -> &Value {
+        &self.0.value
     }
 }
 
@@ -423,22 +431,12 @@ mod wire_tests {
     use super::*;
 
     #[test]
-    fn wire_bytes_follow_the_stored_version_and_go_with_the_contact() {
-        let mut book = ContactBook::default();
-        book.items.insert(
-            "c1".into(),
-            Arc::new(serde_json::json!({"id": "c1", "v": 1})),
-        );
-        let first = book.wire("c1").unwrap();
-        assert_eq!(&*first, br#"{"id":"c1","v":1}"#);
-        assert!(Arc::ptr_eq(&first, &book.wire("c1").unwrap())); // cached
-        book.items.insert(
-            "c1".into(),
-            Arc::new(serde_json::json!({"id": "c1", "v": 2})),
-        );
-        assert_eq!(&*book.wire("c1").unwrap(), br#"{"id":"c1","v":2}"#);
-        book.items.remove("c1");
-        assert!(book.wire("c1").is_none());
-        assert!(book.wire_cache.is_empty());
+    fn wire_bytes_are_made_once_per_stored_version() {
+        let first = StoredContact::new(serde_json::json!({"id": "c1", "v": 1}));
+        assert_eq!(first.wire(), br#"{"id":"c1","v":1}"#);
+        assert!(std::ptr::eq(first.wire(), first.clone().wire())); // made once, shared
+        let second = StoredContact::new(serde_json::json!({"id": "c1", "v": 2}));
+        assert_eq!(second.wire(), br#"{"id":"c1","v":2}"#);
+        assert_eq!(first["v"], 1);
     }
 }

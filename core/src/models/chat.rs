@@ -24,7 +24,11 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<String>,
     /// When it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub sent: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -41,7 +45,11 @@ pub struct Conversation {
     #[serde(default)]
     pub members: Vec<Person>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub created: Option<DateTime<Utc>>,
     /// Its last message.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -218,13 +218,13 @@ optional {
     "phoneNumbers" => phone_numbers,
     "addresses" => addresses,
     "organizations" => organizations,
-    "birthday" => birthday,
+    "birthday" => birthday via super::time::OptDate,
     "note" => note,
     "tags" => tags,
     "isFriend" => is_friend,
     "friendId" => friend_id,
-    "published" => published,
-    "updated" => updated,
+    "published" => published via super::time::OptUtc,
+    "updated" => updated via super::time::OptUtc,
 });
 
 /// A new contact (`POST /v1/me/contacts`).
@@ -252,7 +252,11 @@ pub struct NewContact {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizations: Vec<ContactOrganization>,
     /// Birthday.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_date"
+    )]
     pub birthday: Option<NaiveDate>,
     /// Note (≤ 5000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]

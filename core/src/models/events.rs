@@ -35,7 +35,11 @@ pub struct StatusChange {
     #[serde(default)]
     pub presence: Presence,
     /// When it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub updated: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -52,14 +52,25 @@ macro_rules! string_enum {
     };
 }
 
+/// The next map value: as the field's type, or `via` a wrapper type converted `into` it.
+macro_rules! field_value {
+    ($map:ident) => {
+        $map.next_value()?
+    };
+    ($map:ident, $via:ty) => {
+        $map.next_value::<$via>()?.into()
+    };
+}
+
 /// `Deserialize` for a struct with an `extra: Extra` of unknown fields, without
 /// `#[serde(flatten)]` (which buffers every field and is several times slower): known
 /// keys go straight into their typed fields, the others into `extra`. The struct must
-/// implement `Default`; `required` fields fail with `missing_field` when absent.
+/// implement `Default`; `required` fields fail with `missing_field` when absent; an
+/// optional field written `"wire" => field via T` is decoded as `T` and converted.
 macro_rules! deserialize_with_extra {
     ($ty:ident, $expecting:literal,
      required { $($rwire:literal => $rfield:ident),* $(,)? },
-     optional { $($wire:literal => $field:ident),* $(,)? }) => {
+     optional { $($wire:literal => $field:ident $(via $via:ty)?),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
                 struct V;
@@ -77,7 +88,7 @@ macro_rules! deserialize_with_extra {
                         while let Some(key) = map.next_key::<$crate::models::Key<'de>>()? {
                             match key.as_str() {
                                 $($rwire => $rfield = Some(map.next_value()?),)*
-                                $($wire => out.$field = map.next_value()?,)*
+                                $($wire => out.$field = field_value!(map $(, $via)?),)*
                                 _ => {
                                     let value = map.next_value()?;
                                     out.extra.insert(key.into_string(), value);
@@ -103,6 +114,7 @@ mod oauth;
 mod permissions;
 mod profile;
 mod social;
+pub(crate) mod time;
 
 pub use batch::{BatchItem, BatchResponse};
 pub use chat::{Conversation, Message, NewMessage};

@@ -18,7 +18,11 @@ pub struct Permissions {
     #[serde(default)]
     pub scopes: Vec<String>,
     /// When the user (last) consented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub granted: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -106,7 +106,7 @@ pub struct Status {
     #[serde(default)]
     pub presence: Presence,
     /// When it last changed (`null` if never).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::time::opt_utc")]
     pub updated: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -141,7 +141,11 @@ pub struct Me {
     #[serde(default)]
     pub status: Status,
     /// Last change of the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub updated: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -13,7 +13,7 @@ pub struct FriendStatus {
     #[serde(default)]
     pub message: String,
     /// When it last changed (`null` if never).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::time::opt_utc")]
     pub updated: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -39,7 +39,11 @@ pub struct Friend {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FriendStatus>,
     /// When we became friends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub since: Option<DateTime<Utc>>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -108,7 +112,11 @@ pub struct Invitation {
     #[serde(default)]
     pub status: InvitationStatus,
     /// When it was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub created: Option<DateTime<Utc>>,
     /// The user who accepted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,7 +254,11 @@ pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ActivityImage>,
     /// When it was posted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::time::opt_utc"
+    )]
     pub published: Option<DateTime<Utc>>,
     /// The app that posted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

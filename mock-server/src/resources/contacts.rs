@@ -1,7 +1,6 @@
 //! `/v1/me/contacts`: Portable Contacts fields, OData queries, ETags (DESIGN §2.2-2.3).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
@@ -15,7 +14,7 @@ use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::resources::collection::ListQuery;
-use crate::state::{AppState, ContactBook, World};
+use crate::state::{AppState, ContactBook, StoredContact, World};
 use crate::validate;
 
 /// Routes of the contacts collection (delta sync included).
@@ -231,7 +230,7 @@ pub fn commit(world: &mut World, user_id: &str, id: &str, value: Option<Value>) 
     let book = world.contacts.entry(user_id.to_string()).or_default();
     match value {
         Some(v) => {
-            book.items.insert(id.to_string(), Arc::new(v));
+            book.items.insert(id.to_string(), StoredContact::new(v));
         }
         None => {
             book.items.remove(id);
@@ -334,7 +333,7 @@ fn version_of(value: &Value) -> u64 {
 }
 
 /// The contact of this user, or 404 (another user's contact is 404 too, never 403).
-fn find(world: &World, user: &str, id: &str) -> ApiResult<Arc<Value>> {
+fn find(world: &World, user: &str, id: &str) -> ApiResult<StoredContact> {
     world
         .contacts
         .get(user)

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::query_pairs;
-use crate::state::{AppState, ContactBook};
+use crate::state::{AppState, ContactBook, StoredContact};
 
 /// Default and maximum page sizes of a delta round.
 const DEFAULT_TOP: usize = 100;
@@ -112,7 +112,8 @@ pub async fn delta(
         )
         .target("$deltatoken"));
     }
-    let (ids, next) = match cursor.t {
+    let book: &ContactBook = book;
+    let (entries, next) = match cursor.t {
         None => first_round(book, &cursor),
         Some(to) => change_round(book, &cursor, to),
     };
@@ -135,9 +136,9 @@ pub async fn delta(
             (None, Some(link(&base, "$deltatoken", &token)))
         }
     };
-    // Assembled while the world is locked from each contact's cached JSON (serialised
-    // once per version, see `ContactBook::wire`).
-    let bytes = body(book, &ids, next_link.as_deref(), delta_link.as_deref());
+    // Assembled while the world is locked from each contact's JSON text (serialised
+    // once per stored version, see `StoredContact::wire`).
+    let bytes = body(&entries, next_link.as_deref(), delta_link.as_deref());
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         bytes,
@@ -145,22 +146,24 @@ pub async fn delta(
         .into_response())
 }
 
-/// A delta page's JSON: `{"value": [...], "@odata.nextLink" | "@odata.deltaLink"}`; a
-/// contact no longer stored is an `@removed` stub.
-fn body(
-    book: &mut ContactBook,
-    ids: &[String],
-    next_link: Option<&str>,
-    delta_link: Option<&str>,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ids.len() * 640 + 512);
+/// One entry of a delta page: a contact's id and its stored version (`None` when it is
+/// gone: an `@removed` stub).
+type Entry<'a> = (&'a str, Option<&'a StoredContact>);
+
+/// A delta page's JSON: `{"value": [...], "@odata.nextLink" | "@odata.deltaLink"}`.
+fn body(entries: &[Entry<'_>], next_link: Option<&str>, delta_link: Option<&str>) -> Vec<u8> {
+    let size: usize = entries
+        .iter()
+        .map(|(_, c)| c.map_or(64, |c| c.wire().len() + 1))
+        .sum();
+    let mut out = Vec::with_capacity(size + 1024);
     out.extend_from_slice(b"{\"value\":[");
-    for (i, id) in ids.iter().enumerate() {
+    for (i, (id, stored)) in entries.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        match book.wire(id) {
-            Some(bytes) => out.extend_from_slice(&bytes),
+        match stored {
+            Some(contact) => out.extend_from_slice(contact.wire()),
             None => {
                 let stub = json!({ "id": id, "@removed": { "reason": "deleted" } });
                 out.extend_from_slice(stub.to_string().as_bytes());
@@ -181,28 +184,38 @@ fn body(
     out
 }
 
-fn first_round(book: &ContactBook, c: &Cursor) -> (Vec<String>, Option<Cursor>) {
+/// A page of the first round: contacts in id order after the cursor's last id.
+fn first_round<'a>(book: &'a ContactBook, c: &Cursor) -> (Vec<Entry<'a>>, Option<Cursor>) {
     use std::ops::Bound;
     let start = match &c.a {
-        Some(after) => Bound::Excluded(after.clone()),
+        Some(after) => Bound::Excluded(after.as_str()),
         None => Bound::Unbounded,
     };
-    let mut iter = book.items.range((start, Bound::Unbounded));
-    let ids: Vec<String> = iter.by_ref().take(c.n).map(|(id, _)| id.clone()).collect();
+    let mut iter = book
+        .items
+        .range::<str, _>((start, Bound::Unbounded))
+        .map(|(id, contact)| (id.as_str(), Some(contact)));
+    let entries: Vec<Entry<'a>> = iter.by_ref().take(c.n).collect();
     let more = iter.next().is_some();
     let next = more.then(|| Cursor {
         u: c.u.clone(),
         s: c.s,
-        a: ids.last().cloned(),
+        a: entries.last().map(|(id, _)| id.to_string()),
         t: None,
         p: None,
         n: c.n,
         e: c.e,
     });
-    (ids, next)
+    (entries, next)
 }
 
-fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<String>, Option<Cursor>) {
+/// A page of a change round: each contact changed within the round once, in the order
+/// of its last change, as it is now (or gone).
+fn change_round<'a>(
+    book: &'a ContactBook,
+    c: &Cursor,
+    to: u64,
+) -> (Vec<Entry<'a>>, Option<Cursor>) {
     // The last change of each contact within (s, to], in sequence order.
     let mut last: HashMap<&str, u64> = HashMap::new();
     for change in book.log.iter().filter(|ch| ch.seq > c.s && ch.seq <= to) {
@@ -214,7 +227,10 @@ fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<String>, Option
     let mut pending = changed.into_iter().filter(|(seq, _)| *seq > after);
     let page: Vec<(u64, &str)> = pending.by_ref().take(c.n).collect();
     let more = pending.next().is_some();
-    let ids = page.iter().map(|(_, id)| id.to_string()).collect();
+    let entries = page
+        .iter()
+        .map(|&(_, id)| (id, book.items.get(id)))
+        .collect();
     let next = more.then(|| Cursor {
         u: c.u.clone(),
         s: c.s,
@@ -224,7 +240,7 @@ fn change_round(book: &ContactBook, c: &Cursor, to: u64) -> (Vec<String>, Option
         n: c.n,
         e: c.e,
     });
-    (ids, next)
+    (entries, next)
 }
 
 fn link(base: &str, name: &str, token: &str) -> String {
