@@ -155,12 +155,14 @@ def run(db: sqlite3.Connection, path: str, base_url: str, client_id: Optional[st
     """Syncs every account of the database; returns the counts per user."""
     out: Dict[str, Dict[str, int]] = {}
     users = [str(r[0]) for r in db.execute("SELECT user_id FROM accounts ORDER BY user_id")]
-    for user in users:
-        tokens = json.loads(db.execute("SELECT tokens FROM accounts WHERE user_id = ?", (user,)).fetchone()[0])
-        with Client(base_url, client_id=client_id, client_secret=client_secret, tokens=tokens,
-                    on_tokens=token_saver(path, user)) as client:
-            out[user] = sync_user(client, db, user, page_size)
-        report(event="done", user=user, **out[user])
+    # One client (one connection pool) for the job; each user gets a client on it with
+    # that user's tokens, whose rotated tokens are saved to that user's row.
+    with Client(base_url, client_id=client_id, client_secret=client_secret) as app:
+        for user in users:
+            tokens = json.loads(db.execute("SELECT tokens FROM accounts WHERE user_id = ?", (user,)).fetchone()[0])
+            with app.with_tokens(tokens, on_tokens=token_saver(path, user)) as client:
+                out[user] = sync_user(client, db, user, page_size)
+            report(event="done", user=user, **out[user])
     return out
 
 

@@ -2,6 +2,7 @@
 //! blocks with the GIL released and returns the result, true returns an awaitable of it.
 //! Results are wire-form JSON (the Python layer wraps them in model classes).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use messenger_connect::models::{
@@ -10,7 +11,7 @@ use messenger_connect::models::{
 };
 use messenger_connect::{
     AuthorizationParams, AuthorizationRequest, Client, DeltaChange, DevicePoll, EventsOptions,
-    PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenTypeHint,
+    PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore, TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -62,6 +63,23 @@ fn py_query(py: Python<'_>, q: Option<&Bound<'_, PyDict>>) -> PyResult<Query> {
     )?;
     built.to_pairs().map_err(|e| to_py_err(py, e))?;
     Ok(built)
+}
+
+/// A token store that hands rotated tokens (wire form) to a Python callable. Called on a
+/// runtime thread, with the GIL taken for the call; an exception in it is reported as
+/// unraisable (the call that refreshed goes on).
+fn token_store(callback: Py<PyAny>) -> Arc<dyn TokenStore> {
+    Arc::new(move |t: &TokenSet| {
+        Python::attach(|py| {
+            let arg = to_value(t)
+                .map_err(|e| to_py_err(py, e))
+                .and_then(|v| to_py(py, &v));
+            match arg.and_then(|a| callback.call1(py, (a,))) {
+                Ok(_) => {}
+                Err(e) => e.write_unraisable(py, Some(callback.bind(py))),
+            }
+        })
+    })
 }
 
 #[pyclass(module = "messenger_connect._native", frozen)]
@@ -137,25 +155,29 @@ impl NativeClient {
             });
         }
         if let Some(callback) = on_tokens {
-            // Called on a runtime thread, with the GIL taken for the call; an exception in
-            // it is reported as unraisable (the call that refreshed goes on).
-            b = b.on_tokens(move |t: &TokenSet| {
-                Python::attach(|py| {
-                    let arg = to_value(t)
-                        .map_err(|e| to_py_err(py, e))
-                        .and_then(|v| to_py(py, &v));
-                    match arg.and_then(|a| callback.call1(py, (a,))) {
-                        Ok(_) => {}
-                        Err(e) => e.write_unraisable(py, Some(callback.bind(py))),
-                    }
-                })
-            });
+            b = b.token_store(token_store(callback));
         }
         // The client's pool is made on the runtime (reqwest needs no context to build,
         // but its background work runs there).
         let _guard = runtime().enter();
         let client = b.build().map_err(|e| to_py_err(py, e))?;
         Ok(NativeClient { client })
+    }
+
+    /// A client for another user on this client's connection pool and options: its own
+    /// tokens, its rotated tokens handed to its own `on_tokens` only (none if absent).
+    #[pyo3(signature = (tokens, on_tokens = None))]
+    fn with_tokens(
+        &self,
+        tokens: &Bound<'_, PyAny>,
+        on_tokens: Option<Py<PyAny>>,
+    ) -> PyResult<NativeClient> {
+        let tokens = model::<TokenSet>(tokens, "tokens")?;
+        Ok(NativeClient {
+            client: self
+                .client
+                .with_tokens_and_store(tokens, on_tokens.map(token_store)),
+        })
     }
 
     #[getter]
@@ -740,17 +762,23 @@ impl NativeClient {
         run(py, aio, async move { json(&c.get_activity(&id).await?) })
     }
 
-    #[pyo3(signature = (activity, aio = false))]
+    /// Posts an activity; with `idempotency_key`, under the caller's own key (a job run
+    /// again with the same key never posts twice), else under a key made per call.
+    #[pyo3(signature = (activity, idempotency_key = None, aio = false))]
     fn create_activity(
         &self,
         py: Python<'_>,
         activity: &Bound<'_, PyAny>,
+        idempotency_key: Option<String>,
         aio: bool,
     ) -> PyResult<Py<PyAny>> {
         let activity: NewActivity = model(activity, "activity")?;
         let c = self.client.clone();
         run(py, aio, async move {
-            json(&c.create_activity(&activity).await?)
+            match idempotency_key {
+                Some(key) => json(&c.create_activity_with_key(&activity, &key).await?),
+                None => json(&c.create_activity(&activity).await?),
+            }
         })
     }
 

@@ -13,11 +13,6 @@ mod testing;
 
 use pyo3::prelude::*;
 
-/// The extension's Rust allocations (decoded pages, models) go to mimalloc: a page of
-/// 1,000 contacts is ~15,000 small allocations, which glibc malloc takes ~2x slower.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Panics inside the extension, for the test that checks a panic becomes an exception.
 #[pyfunction]
 #[pyo3(signature = (aio = false))]

@@ -185,6 +185,23 @@ def _activity_body(
     return body
 
 
+def _token_callback(on_tokens: Optional[Callable[[TokenSet], None]]) -> Optional[Callable[[Dict[str, Any]], None]]:
+    """The native callback for an ``on_tokens`` argument (checked to be callable)."""
+    if on_tokens is None:
+        return None
+    if not callable(on_tokens):
+        raise TypeError("`on_tokens` must be callable")
+    user_callback = on_tokens
+
+    def callback(raw: Dict[str, Any]) -> None:
+        user_callback(TokenSet(raw))
+
+    return callback
+
+
+C = TypeVar("C", bound="_Base")
+
+
 class _Base:
     def __init__(
         self,
@@ -205,22 +222,13 @@ class _Base:
         allow_insecure_http: bool = False,
     ) -> None:
         check_str("base_url", base_url, optional=False)
-        if on_tokens is not None and not callable(on_tokens):
-            raise TypeError("`on_tokens` must be callable")
-        callback = None
-        if on_tokens is not None:
-            user_callback = on_tokens
-
-            def callback(raw: Dict[str, Any]) -> None:
-                user_callback(TokenSet(raw))
-
         self._native: Optional[Any] = _native.NativeClient(
             base_url,
             client_id=client_id,
             client_secret=client_secret,
             redirect_uri=redirect_uri,
             tokens=_tokens_dict(tokens, access_token),
-            on_tokens=callback,
+            on_tokens=_token_callback(on_tokens),
             user_agent=user_agent,
             connect_timeout=connect_timeout,
             request_timeout=request_timeout,
@@ -229,6 +237,22 @@ class _Base:
             page_prefetch=page_prefetch,
             allow_insecure_http=allow_insecure_http,
         )
+        self._attach()
+
+    def _attach(self) -> None:
+        """Sets up the resource objects (``contacts``, ``feed``, ...)."""
+
+    def with_tokens(self: C, tokens: TokensArg, *,
+                    on_tokens: Optional[Callable[[TokenSet], None]] = None) -> C:
+        """A client for another user on this client's connection pool and options: its own
+        tokens, and its rotated tokens go to its own ``on_tokens`` only (none if not
+        given). A job that serves many users makes one client and one of these per user.
+        Closing either client does not close the other."""
+        native = self._n.with_tokens(_tokens_dict(tokens, None), _token_callback(on_tokens))
+        other = object.__new__(type(self))
+        other._native = native
+        other._attach()
+        return other
 
     @property
     def _n(self) -> Any:
@@ -505,8 +529,14 @@ class Activities(_Simple):
         return Activity(self._c._n.get_activity(id))
 
     def create(self, type: str = "Note", *, content: Optional[str] = None, name: Optional[str] = None,
-               url: Optional[str] = None, image_url: Optional[str] = None) -> Activity:
-        return Activity(self._c._n.create_activity(_activity_body(type, content, name, url, image_url)))
+               url: Optional[str] = None, image_url: Optional[str] = None,
+               idempotency_key: Optional[str] = None) -> Activity:
+        """Posts an activity. Retries are safe: one ``Idempotency-Key`` per call, or the
+        caller's own ``idempotency_key`` (1-255 visible ASCII characters), so a job run
+        again with the same key never posts twice."""
+        check_str("idempotency_key", idempotency_key)
+        body = _activity_body(type, content, name, url, image_url)
+        return Activity(self._c._n.create_activity(body, idempotency_key))
 
     def delete(self, id: str) -> None:
         check_id("id", id)
@@ -546,8 +576,7 @@ class Client(_Base):
     ...         print(contact.display_name)
     """
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
+    def _attach(self) -> None:
         self.contacts = Contacts(self)
         self.friends = Friends(self)
         self.invitations = Invitations(self)
@@ -802,9 +831,11 @@ class AsyncActivities(_AsyncSimple):
         return Activity(await self._c._n.get_activity(id, aio=True))
 
     async def create(self, type: str = "Note", *, content: Optional[str] = None, name: Optional[str] = None,
-                     url: Optional[str] = None, image_url: Optional[str] = None) -> Activity:
+                     url: Optional[str] = None, image_url: Optional[str] = None,
+                     idempotency_key: Optional[str] = None) -> Activity:
+        check_str("idempotency_key", idempotency_key)
         body = _activity_body(type, content, name, url, image_url)
-        return Activity(await self._c._n.create_activity(body, aio=True))
+        return Activity(await self._c._n.create_activity(body, idempotency_key, aio=True))
 
     async def delete(self, id: str) -> None:
         check_id("id", id)
@@ -837,8 +868,7 @@ class AsyncConversations(_AsyncSimple):
 class AsyncClient(_Base):
     """The asyncio client: every call is awaitable, listings are ``async for``."""
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
+    def _attach(self) -> None:
         self.contacts = AsyncContacts(self)
         self.friends = AsyncFriends(self)
         self.invitations = AsyncInvitations(self)
