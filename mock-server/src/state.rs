@@ -251,6 +251,12 @@ impl AsRef<Value> for StoredContact {
     }
 }
 
+impl crate::odata::Item for StoredContact {
+    fn wire(&self) -> Option<&[u8]> {
+        Some(StoredContact::wire(self))
+    }
+}
+
 /// A remembered response to an `Idempotency-Key`.
 #[derive(Debug, Clone)]
 pub struct IdempotentResponse {

@@ -1,6 +1,5 @@
 //! Keyset paging over a collection held in a `BTreeMap` keyed by item id.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Bound;
@@ -21,12 +20,60 @@ pub struct Position {
     pub id: String,
 }
 
+/// An item of a collection: its JSON value and, when the store keeps it, its JSON text
+/// (then a page without `$select` copies those bytes instead of serialising the value).
+pub trait Item: AsRef<Value> {
+    /// The value's JSON text, if kept.
+    fn wire(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl Item for std::sync::Arc<Value> {}
+
+/// An item of a page: borrowed from the collection, or its `$select`ed copy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageItem<'a> {
+    /// The stored item, and its JSON text when the store keeps one.
+    Stored(&'a Value, Option<&'a [u8]>),
+    /// The `$select`ed fields of the item.
+    Selected(Value),
+}
+
+impl PageItem<'_> {
+    /// The item's JSON text, when it can be copied as it is stored.
+    pub fn wire(&self) -> Option<&[u8]> {
+        match self {
+            PageItem::Stored(_, wire) => *wire,
+            PageItem::Selected(_) => None,
+        }
+    }
+
+    /// The item as an owned value.
+    pub fn into_owned(self) -> Value {
+        match self {
+            PageItem::Stored(v, _) => v.clone(),
+            PageItem::Selected(v) => v,
+        }
+    }
+}
+
+impl std::ops::Deref for PageItem<'_> {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        match self {
+            PageItem::Stored(v, _) => v,
+            PageItem::Selected(v) => v,
+        }
+    }
+}
+
 /// One page of a collection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageResult<'a> {
     /// The items of this page, already `$select`ed (borrowed from the collection when no
     /// `$select` applies, so a page costs no copy of its items).
-    pub items: Vec<Cow<'a, Value>>,
+    pub items: Vec<PageItem<'a>>,
     /// Where to continue from; `Some` when more matching items follow.
     pub next: Option<Position>,
     /// The number of matching items regardless of paging, when `$count=true`.
@@ -38,10 +85,10 @@ fn selected(opts: &QueryOptions, item: &Value) -> bool {
         && opts.search.as_ref().is_none_or(|s| s.matches(item))
 }
 
-fn output<'a>(opts: &QueryOptions, item: &'a Value) -> Cow<'a, Value> {
+fn output<'a, V: Item>(opts: &QueryOptions, item: &'a V) -> PageItem<'a> {
     match &opts.select {
-        Some(s) => Cow::Owned(select::apply(item, s)),
-        None => Cow::Borrowed(item),
+        Some(s) => PageItem::Selected(select::apply(item.as_ref(), s)),
+        None => PageItem::Stored(item.as_ref(), item.wire()),
     }
 }
 
@@ -61,7 +108,7 @@ fn position_of(id: &str, item: &Value, keys: &[OrderKey]) -> Position {
 ///
 /// In id order without filter or search this walks only the page (`BTreeMap::range`);
 /// otherwise it scans the items once, keeping only the best `$skip + $top + 1` in a heap.
-pub fn page<'a, V: AsRef<Value>>(
+pub fn page<'a, V: Item>(
     items: &'a BTreeMap<String, V>,
     opts: &'a QueryOptions,
     after: Option<&Position>,
@@ -74,7 +121,7 @@ pub fn page<'a, V: AsRef<Value>>(
 }
 
 /// Id order: walk the map from the position; a full scan only to count filtered items.
-fn page_in_id_order<'a, V: AsRef<Value>>(
+fn page_in_id_order<'a, V: Item>(
     items: &'a BTreeMap<String, V>,
     opts: &QueryOptions,
     after: Option<&Position>,
@@ -101,14 +148,12 @@ fn page_in_id_order<'a, V: AsRef<Value>>(
         Some(p) => Bound::Excluded(p.id.as_str()),
         None => Bound::Unbounded,
     };
-    let range = items
-        .range::<str, _>((lower, Bound::Unbounded))
-        .map(|(id, v)| (id, v.as_ref()));
+    let range = items.range::<str, _>((lower, Bound::Unbounded));
     let skip = if after.is_some() { 0 } else { opts.skip };
-    let mut matching: Box<dyn Iterator<Item = (&String, &Value)>> = if plain {
+    let mut matching: Box<dyn Iterator<Item = (&String, &V)>> = if plain {
         Box::new(range.skip(skip))
     } else {
-        Box::new(range.filter(|(_, v)| selected(opts, v)).skip(skip))
+        Box::new(range.filter(|(_, v)| selected(opts, v.as_ref())).skip(skip))
     };
     let mut out = Vec::new();
     let mut last = None;
@@ -125,42 +170,42 @@ fn page_in_id_order<'a, V: AsRef<Value>>(
         items: out,
         next: last
             .filter(|_| more)
-            .map(|(id, v)| position_of(id, v, &opts.orderby)),
+            .map(|(id, v)| position_of(id, v.as_ref(), &opts.orderby)),
         count,
     }
 }
 
 /// A candidate for the page, ordered by its sort values then id.
-struct Entry<'a> {
+struct Entry<'a, V> {
     vals: Vec<SortVal<'a>>,
     id: &'a str,
-    item: &'a Value,
+    item: &'a V,
     keys: &'a [OrderKey],
 }
 
-impl Ord for Entry<'_> {
+impl<V> Ord for Entry<'_, V> {
     fn cmp(&self, other: &Self) -> Ordering {
         compare_vals(&self.vals, self.id, &other.vals, other.id, self.keys)
     }
 }
 
-impl PartialOrd for Entry<'_> {
+impl<V> PartialOrd for Entry<'_, V> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl PartialEq for Entry<'_> {
+impl<V> PartialEq for Entry<'_, V> {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
     }
 }
 
-impl Eq for Entry<'_> {}
+impl<V> Eq for Entry<'_, V> {}
 
 /// Any order: one scan keeping the `skip + top + 1` smallest items after the position in a
 /// bounded max-heap (few allocations: an item's keys are copied only when it enters).
-pub(crate) fn page_sorted<'a, V: AsRef<Value>>(
+pub(crate) fn page_sorted<'a, V: Item>(
     items: &'a BTreeMap<String, V>,
     opts: &'a QueryOptions,
     after: Option<&Position>,
@@ -180,11 +225,11 @@ pub(crate) fn page_sorted<'a, V: AsRef<Value>>(
     } else {
         start.saturating_add(opts.top).saturating_add(1)
     };
-    let mut heap: BinaryHeap<Entry<'_>> = BinaryHeap::new();
+    let mut heap: BinaryHeap<Entry<'_, V>> = BinaryHeap::new();
     let mut count = 0usize;
     let mut buf: Vec<SortVal<'_>> = Vec::with_capacity(keys.len());
-    for (id, v) in items {
-        let v = v.as_ref();
+    for (id, stored) in items {
+        let v = stored.as_ref();
         if !selected(opts, v) {
             continue;
         }
@@ -206,7 +251,7 @@ pub(crate) fn page_sorted<'a, V: AsRef<Value>>(
             heap.push(Entry {
                 vals: buf.clone(),
                 id,
-                item: v,
+                item: stored,
                 keys,
             });
         } else if let Some(mut max) = heap.peek_mut()
@@ -215,20 +260,20 @@ pub(crate) fn page_sorted<'a, V: AsRef<Value>>(
             *max = Entry {
                 vals: buf.clone(),
                 id,
-                item: v,
+                item: stored,
                 keys,
             };
         }
     }
     let sorted = heap.into_sorted_vec();
     let more = sorted.len() > start.saturating_add(opts.top);
-    let window: Vec<&Entry<'_>> = sorted.iter().skip(start).take(opts.top).collect();
+    let window: Vec<&Entry<'_, V>> = sorted.iter().skip(start).take(opts.top).collect();
     PageResult {
         items: window.iter().map(|e| output(opts, e.item)).collect(),
         next: window
             .last()
             .filter(|_| more)
-            .map(|e| position_of(e.id, e.item, keys)),
+            .map(|e| position_of(e.id, e.item.as_ref(), keys)),
         count: opts.count.then_some(count),
     }
 }

@@ -11,7 +11,7 @@ use super::paging::page_sorted;
 use super::query::{Limits, QueryOptions};
 use super::schema::{PropType, Schema};
 use super::token::TokenSigner;
-use super::{Position, compare, next_link, page, query_fingerprint};
+use super::{Item, Position, compare, next_link, page, query_fingerprint};
 
 type Coll = BTreeMap<String, Arc<Value>>;
 
@@ -367,6 +367,8 @@ impl AsRef<Value> for Counted {
         &self.v
     }
 }
+
+impl Item for Counted {}
 
 #[test]
 fn fast_path_touches_only_the_page() {

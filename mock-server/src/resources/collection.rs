@@ -5,7 +5,6 @@
 //! The body is serialised straight from the stored items while the world is locked, so a
 //! page costs no deep copy of its items.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::odata::{self, Limits, Position, QueryOptions, Schema};
+use crate::odata::{self, Item, Limits, PageItem, Position, QueryOptions, Schema};
 use crate::pipeline::query_pairs;
 use crate::state::{App, World};
 
@@ -61,13 +60,39 @@ pub struct ListQuery {
     link_base: String,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
+/// A page's JSON, `{"@odata.count"?, "value": [...], "@odata.nextLink"?}`: items whose
+/// JSON text the store keeps are copied as bytes, the others serialised.
+fn page_body(
     count: Option<usize>,
-    value: &'a [Cow<'a, Value>],
-    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
-    next_link: Option<String>,
+    items: &[PageItem<'_>],
+    next_link: Option<&str>,
+) -> serde_json::Result<Vec<u8>> {
+    let size: usize = items
+        .iter()
+        .map(|i| i.wire().map_or(256, <[u8]>::len) + 1)
+        .sum();
+    let mut out = Vec::with_capacity(size + 512);
+    out.push(b'{');
+    if let Some(count) = count {
+        out.extend_from_slice(format!("\"@odata.count\":{count},").as_bytes());
+    }
+    out.extend_from_slice(b"\"value\":[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match item.wire() {
+            Some(bytes) => out.extend_from_slice(bytes),
+            None => serde_json::to_writer(&mut out, &**item)?,
+        }
+    }
+    out.push(b']');
+    if let Some(link) = next_link {
+        out.extend_from_slice(b",\"@odata.nextLink\":");
+        serde_json::to_writer(&mut out, link)?;
+    }
+    out.push(b'}');
+    Ok(out)
 }
 
 impl ListQuery {
@@ -136,7 +161,7 @@ impl ListQuery {
     }
 
     /// Serves the page of `items` (keyed by id, or as [`ListQuery::keyed`] made them).
-    pub fn respond<V: AsRef<Value>>(
+    pub fn respond<V: Item>(
         &self,
         app: &App,
         world: &World,
@@ -166,12 +191,7 @@ impl ListQuery {
             });
             odata::next_link(&self.link_base, &self.pairs, &token)
         });
-        let body = serde_json::to_vec(&Body {
-            count: page.count,
-            value: &page.items,
-            next_link,
-        })
-        .map_err(|e| {
+        let body = page_body(page.count, &page.items, next_link.as_deref()).map_err(|e| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internalServerError",
@@ -234,4 +254,31 @@ fn invalid_skiptoken() -> ApiError {
         "the $skiptoken is not valid for this query",
     )
     .target("$skiptoken")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copied_json_text_and_serialised_items_make_the_same_page() {
+        let a = serde_json::json!({"id": "c1", "displayName": "Ann \"A\""});
+        let b = serde_json::json!({"id": "c2", "tags": ["x", "é"]});
+        let a_text = serde_json::to_vec(&a).unwrap();
+        let copied = [
+            PageItem::Stored(&a, Some(&a_text)),
+            PageItem::Selected(b.clone()),
+        ];
+        let serialised = [PageItem::Stored(&a, None), PageItem::Stored(&b, None)];
+        let link = Some("http://x/v1/me/contacts?$skiptoken=a\"b");
+        let one = page_body(Some(2), &copied, link).unwrap();
+        assert_eq!(one, page_body(Some(2), &serialised, link).unwrap());
+        let parsed: Value = serde_json::from_slice(&one).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({"@odata.count": 2, "value": [a, b], "@odata.nextLink": link})
+        );
+        let empty: Value = serde_json::from_slice(&page_body(None, &[], None).unwrap()).unwrap();
+        assert_eq!(empty, serde_json::json!({"value": []}));
+    }
 }

@@ -135,7 +135,7 @@ async fn list(
             total,
             page.items
                 .into_iter()
-                .map(std::borrow::Cow::into_owned)
+                .map(odata::PageItem::into_owned)
                 .collect(),
         )
     };
