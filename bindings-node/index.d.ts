@@ -25,7 +25,7 @@ export type ClientOptions = Omit<NativeOptions, 'tokens'> & {
   /** A stored token set (e.g. the last one `onTokens` received). */
   tokens?: TokenSet;
   /** Receives every new token set (the refresh token rotates): persist it. */
-  onTokens?: (tokens: TokenSet) => void;
+  onTokens?: ((tokens: TokenSet) => void) | null;
 };
 
 export type Presence = 'online' | 'away' | 'busy' | 'invisible' | 'offline';
@@ -35,6 +35,17 @@ export interface Contact { id: string; displayName: string; emails?: { value: st
 export interface Friend { id: string; displayName: string; presence: Presence; [k: string]: unknown }
 export type ActivityType = 'Note' | 'Share' | 'Like' | 'Status';
 export interface NewActivity { type: ActivityType; content?: string; name?: string; url?: string; image?: { url: string } }
+/** Options of `activities.create`. */
+export interface CreateActivityOptions {
+  /**
+   * Your own `Idempotency-Key` (1 to 255 visible ASCII characters; anything else throws a
+   * `TypeError` before any request), e.g. derived from the item's id in your database:
+   * the same item posted again, even by another run of the job, returns the first
+   * activity (the server keeps keys 24 hours) instead of posting a second one. Without
+   * it, a key is made per call. Retries reuse the key either way.
+   */
+  idempotencyKey?: string;
+}
 export interface Activity extends NewActivity { id: string; actor: { id: string; displayName: string }; published: string; generator?: { id: string; name: string }; [k: string]: unknown }
 export interface Conversation { id: string; members: { id: string; displayName: string }[]; created: string; [k: string]: unknown }
 export interface Message { id: string; conversationId: string; text: string; clientMessageId?: string; sent: string; [k: string]: unknown }
@@ -124,6 +135,12 @@ export declare class Client {
   constructor(options: ClientOptions);
   readonly tokens: TokenSet | null;
   setTokens(tokens: TokenSet): void;
+  /**
+   * A client for another user, sharing this client's connection pool and options, with its
+   * own tokens and its own `onTokens`: its rotated tokens go there only (nowhere when
+   * absent), never to this client's callback. Closing one does not close the other.
+   */
+  withTokens(tokens: TokenSet, onTokens?: ((tokens: TokenSet) => void) | null): Client;
   me(): Promise<Me>;
   updateMe(update: Partial<Me>): Promise<Me>;
   user(id: string): Promise<Me>;
@@ -173,7 +190,7 @@ export declare class Client {
   readonly activities: {
     list(options?: QueryOptions): Paged<Activity>;
     get(id: string): Promise<Activity>;
-    create(activity: NewActivity): Promise<Activity>;
+    create(activity: NewActivity, options?: CreateActivityOptions): Promise<Activity>;
     delete(id: string): Promise<void>;
   };
   readonly conversations: {

@@ -243,6 +243,26 @@ function checkHint(hint) {
   return hint ?? undefined;
 }
 
+/**
+ * The native token callback of an `onTokens` function (checked: a function, or
+ * `undefined`/`null` for none): it receives each new token set as JSON text.
+ */
+function tokenCallback(onTokens) {
+  if (onTokens === undefined || onTokens === null) return undefined;
+  if (typeof onTokens !== 'function') throw typeError('onTokens', 'must be a function');
+  return (text) => {
+    try {
+      onTokens(JSON.parse(text));
+    } catch (e) {
+      // A throwing callback must not take the process down: report it.
+      process.emitWarning(`messenger-connect: onTokens threw: ${e && e.message}`);
+    }
+  };
+}
+
+/** Passed as `options` by `withTokens` (with the native client): not a public API. */
+const WRAP = Symbol('wrap a native client');
+
 class Client {
   #native;
 
@@ -251,30 +271,22 @@ class Client {
    *   accessToken? | tokens?, onTokens?, userAgent?, pagePrefetch?, allowInsecureHttp?,
    *   connectTimeoutMs?, requestTimeoutMs?, totalTimeoutMs?, maxAttempts? }`
    */
-  constructor(options) {
-    requireObject('options', options);
-    requireString('baseUrl', options.baseUrl);
-    const { onTokens, tokens, ...rest } = options;
-    if (onTokens !== undefined && typeof onTokens !== 'function') {
-      throw typeError('onTokens', 'must be a function');
+  constructor(options, wrapped) {
+    if (options === WRAP) {
+      this.#native = wrapped;
+    } else {
+      requireObject('options', options);
+      requireString('baseUrl', options.baseUrl);
+      const { onTokens, tokens, ...rest } = options;
+      const callback = tokenCallback(onTokens);
+      if (rest.accessToken !== undefined) requireString('accessToken', rest.accessToken);
+      if (tokens !== undefined && tokens !== null) requireObject('tokens', tokens);
+      for (const k of ['connectTimeoutMs', 'requestTimeoutMs', 'totalTimeoutMs', 'maxAttempts']) {
+        if (rest[k] !== undefined) optionalCount(k, rest[k]);
+      }
+      const nativeOptions = tokens ? { ...rest, tokens: json(tokens) } : rest;
+      this.#native = callSync(() => new native.NativeClient(nativeOptions, callback));
     }
-    if (rest.accessToken !== undefined) requireString('accessToken', rest.accessToken);
-    if (tokens !== undefined && tokens !== null) requireObject('tokens', tokens);
-    for (const k of ['connectTimeoutMs', 'requestTimeoutMs', 'totalTimeoutMs', 'maxAttempts']) {
-      if (rest[k] !== undefined) optionalCount(k, rest[k]);
-    }
-    const callback = onTokens
-      ? (text) => {
-          try {
-            onTokens(JSON.parse(text));
-          } catch (e) {
-            // A throwing callback must not take the process down: report it.
-            process.emitWarning(`messenger-connect: onTokens threw: ${e && e.message}`);
-          }
-        }
-      : undefined;
-    const nativeOptions = tokens ? { ...rest, tokens: json(tokens) } : rest;
-    this.#native = callSync(() => new native.NativeClient(nativeOptions, callback));
 
     const n = () => this.#native;
     this.contacts = Object.freeze({
@@ -368,11 +380,21 @@ class Client {
         requireString('id', id);
         return callJson(() => n().getActivity(id));
       },
-      /** Posts an activity; an `Idempotency-Key` is added and reused by retries. */
-      create: (activity) => {
+      /**
+       * Posts an activity under `options.idempotencyKey` (1 to 255 visible ASCII
+       * characters, e.g. derived from the item's id in your database: posting the same
+       * item again, even from another run of the job, returns the first activity instead
+       * of a second one), or else under a key made per call. Retries reuse the key.
+       */
+      create: (activity, options) => {
         requireObject('activity', activity);
         if (typeof activity.type !== 'string') throw typeError('type', 'must be a string');
-        return callJson(() => n().createActivity(json(activity)));
+        const key = optionalObject('options', options)?.idempotencyKey;
+        if (key !== undefined && key !== null && typeof key !== 'string') {
+          throw typeError('idempotencyKey', 'must be a string');
+        }
+        // Its content is checked by core, before any request.
+        return callJson(() => n().createActivity(json(activity), key ?? undefined));
       },
       delete: (id) => {
         requireString('id', id);
@@ -469,6 +491,18 @@ class Client {
   setTokens(tokens) {
     requireObject('tokens', tokens);
     callSync(() => this.#native.setTokens(json(tokens)));
+  }
+
+  /**
+   * A client for another user: it shares this client's connection pool and options, with
+   * its own `tokens` and its own `onTokens` (its rotated tokens go there only, nowhere
+   * when absent; never to this client's callback). Closing one does not close the other.
+   */
+  withTokens(tokens, onTokens) {
+    requireObject('tokens', tokens);
+    const callback = tokenCallback(onTokens);
+    const wire = json(tokens);
+    return new Client(WRAP, callSync(() => this.#native.withTokens(wire, callback)));
   }
 
   me() {

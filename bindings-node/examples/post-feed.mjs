@@ -1,7 +1,9 @@
-// Posts the feed items of a JSON file with bounded concurrency (every POST carries an
-// Idempotency-Key that core reuses on retries), then reads the friends' feed and the live
-// events. Without --url it runs against an in-process MockServer that injects a lost
-// response and a 503 on the way, and checks that every item was posted exactly once.
+// Posts the feed items of a JSON file with bounded concurrency, then reads the friends'
+// feed and the live events. Each POST carries an Idempotency-Key made from the item's own
+// `id` (core reuses it on retries, and a rerun of the job sends the same one, so no item
+// is ever posted twice). Without --url it runs against an in-process MockServer that
+// injects a lost response and a 503 on the way, checks that every item was posted exactly
+// once, then posts every item again as a rerun would and checks that nothing new appears.
 //
 //   node examples/post-feed.mjs [--file items.json] [--concurrency 4]
 //   node examples/post-feed.mjs --url https://api.example.com   (token in MC_ACCESS_TOKEN)
@@ -46,9 +48,33 @@ async function mapBounded(items, limit, task) {
   return results;
 }
 
-/** @type {import('messenger-connect').NewActivity[]} */
+/** @typedef {import('messenger-connect').NewActivity & { id: string }} FeedItem an activity and its id in our data */
+/** @type {FeedItem[]} */
 const items = JSON.parse(await readFile(args.file, 'utf8'));
 if (!Array.isArray(items)) throw new TypeError(`${args.file}: expected an array of activities`);
+const ids = new Set();
+items.forEach((item, i) => {
+  if (typeof item?.id !== 'string' || item.id === '' || ids.has(item.id)) {
+    throw new TypeError(`${args.file}: item ${i} needs an \`id\` of its own (its Idempotency-Key is made from it)`);
+  }
+  ids.add(item.id);
+});
+
+/**
+ * The Idempotency-Key of an item: the same in every run of the job (visible ASCII, as the
+ * API wants, whatever the id holds).
+ * @param {FeedItem} item
+ */
+const keyOf = (item) => `post-feed:${encodeURIComponent(item.id)}`;
+
+/**
+ * Posts one item (its `id` is ours, not part of the activity) under its own key.
+ * @param {FeedItem} item
+ */
+function post(item) {
+  const { id, ...activity } = item;
+  return client.activities.create(activity, { idempotencyKey: keyOf(item) });
+}
 
 /** @type {MockServer | undefined} */
 let server;
@@ -72,15 +98,15 @@ if (args.url) {
 try {
   // 1. Post, at most --concurrency requests in flight.
   const started = Date.now();
-  const results = await mapBounded(items, Number(args.concurrency), (item) => client.activities.create(item));
+  const results = await mapBounded(items, Number(args.concurrency), post);
   let failed = 0;
   results.forEach((r, i) => {
     if (r instanceof Error) {
       failed++;
       const code = r instanceof MessengerConnectError ? ` [${r.code}, request ${r.requestId}]` : '';
-      console.log(`  ✗ item ${i}: ${r.message}${code}`);
+      console.log(`  ✗ item ${items[i].id}: ${r.message}${code}`);
     } else {
-      console.log(`  ✓ ${r.id} ${r.type} ${r.content ?? r.url ?? ''}`);
+      console.log(`  ✓ ${items[i].id} → ${r.id} ${r.type} ${r.content ?? r.url ?? ''}`);
     }
   });
   console.log(`posted ${items.length - failed}/${items.length} items in ${Date.now() - started} ms at concurrency ${args.concurrency}`);
@@ -110,7 +136,8 @@ try {
     if (++received === wanted) break;
   }
 
-  // 4. In mock mode, check that the faults did not duplicate anything.
+  // 4. In mock mode, check that the faults did not duplicate anything, and that a rerun
+  // of the job posts nothing new.
   if (server) {
     const mine = await client.activities.list({ top: 100 }).toArray();
     const contents = mine.map((a) => JSON.stringify([a.type, a.content ?? null, a.url ?? null]));
@@ -120,12 +147,27 @@ try {
     const journal = await server.requests();
     const posts = journal.filter((r) => r.method === 'POST' && r.path === '/v1/me/activities');
     const keys = new Set(posts.map((r) => r.idempotencyKey));
+    const expected = new Set(items.map(keyOf));
+    const foreign = [...keys].filter((k) => !expected.has(k));
     console.log(`\n${posts.length} POSTs sent for ${items.length} items (${posts.length - items.length} retries), ${keys.size} distinct Idempotency-Keys`);
-    if (failed || missing.length || twice.length || keys.size !== items.length) {
-      console.error(`FAILED: ${failed} failed, ${missing.length} missing, ${twice.length} posted twice`);
+    if (failed || missing.length || twice.length || keys.size !== items.length || foreign.length) {
+      console.error(`FAILED: ${failed} failed, ${missing.length} missing, ${twice.length} posted twice, ${foreign.length} keys not made from an item id`);
       process.exitCode = 1;
     } else {
       console.log('every item posted exactly once');
+    }
+
+    // The job runs again over the same file: the same keys give back the first activities.
+    const rerun = await mapBounded(items, Number(args.concurrency), post);
+    const same = rerun.filter((r, i) => {
+      const first = results[i];
+      return !(r instanceof Error) && !(first instanceof Error) && r.id === first.id;
+    }).length;
+    const after = await client.activities.list({ top: 100 }).toArray();
+    console.log(`rerun: ${same}/${items.length} items answered with the activity of the first run, ${after.length - mine.length} new activities`);
+    if (same !== items.length || after.length !== mine.length) {
+      console.error('FAILED: the rerun posted again');
+      process.exitCode = 1;
     }
   }
 } finally {

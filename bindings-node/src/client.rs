@@ -1,10 +1,11 @@
-//! `NativeClient`: construction from JS options, tokens, and the token-change callback.
-//! The resource methods are in `resources.rs`, the OAuth flows in `auth.rs`.
+//! `NativeClient`: construction from JS options, tokens, the token-change callback, and
+//! clients for other users on the same pool (`withTokens`). The resource methods are in
+//! `resources.rs`, the OAuth flows in `auth.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use messenger_connect::{Client, RetryPolicy, TokenSet};
+use messenger_connect::{Client, RetryPolicy, TokenSet, TokenStore};
 use napi::Status;
 use napi::bindgen_prelude::Unknown;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -65,6 +66,16 @@ pub(crate) fn tokens_from(json: &str) -> napi::Result<TokenSet> {
         None => return Err(invalid("tokens", "must be an object")),
     }
     serde_json::from_value(value).map_err(|_| invalid("tokens", "does not have the expected shape"))
+}
+
+/// A token store that hands every new token set, as JSON text, to a JS callback (queued to
+/// the JS thread; the call that obtained the tokens does not wait for it).
+fn token_store(callback: TokenCallback) -> Arc<dyn TokenStore> {
+    Arc::new(move |t: &TokenSet| {
+        if let Ok(text) = serde_json::to_string(t) {
+            callback.call(text, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    })
 }
 
 fn ms(v: Option<u32>) -> Option<Duration> {
@@ -131,17 +142,27 @@ impl NativeClient {
             });
         }
         if let Some(cb) = on_tokens {
-            let cb = Arc::new(cb);
-            b = b.on_tokens(move |t: &TokenSet| {
-                if let Ok(text) = serde_json::to_string(t) {
-                    cb.call(text, ThreadsafeFunctionCallMode::NonBlocking);
-                }
-            });
+            b = b.token_store(token_store(cb));
         }
-        let client = b.build().map_err(to_js)?;
-        Ok(NativeClient {
-            inner: Arc::new(std::sync::Mutex::new(Some(client))),
-        })
+        Ok(Self::wrap(b.build().map_err(to_js)?))
+    }
+
+    /// A client for another user sharing this one's connection pool and options, with its
+    /// own tokens (JSON text) and its own token callback: its rotated tokens go to
+    /// `onTokens` only (nowhere when absent), never to this client's callback.
+    #[napi]
+    pub fn with_tokens(
+        &self,
+        tokens: String,
+        #[napi(ts_arg_type = "((tokens: string) => void) | undefined | null")] on_tokens: Option<
+            TokenCallback,
+        >,
+    ) -> napi::Result<NativeClient> {
+        let tokens = tokens_from(&tokens)?;
+        let client = self.client()?;
+        Ok(Self::wrap(
+            client.with_tokens_and_store(tokens, on_tokens.map(token_store)),
+        ))
     }
 
     /// Forgets the client; later calls fail. Pending calls finish.
@@ -185,6 +206,13 @@ impl NativeClient {
 }
 
 impl NativeClient {
+    /// A native client around a core client.
+    fn wrap(client: Client) -> NativeClient {
+        NativeClient {
+            inner: Arc::new(std::sync::Mutex::new(Some(client))),
+        }
+    }
+
     /// The core client, or `ConfigError` once closed.
     pub(crate) fn client(&self) -> napi::Result<Client> {
         self.inner

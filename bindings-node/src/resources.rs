@@ -289,12 +289,29 @@ impl NativeClient {
         reply(self.client()?.get_activity(&activity_id).await)
     }
 
-    /// Posts an activity; core adds an `Idempotency-Key` reused by its retries.
+    /// Posts an activity under the caller's `idempotencyKey` (1 to 255 visible ASCII
+    /// characters, checked by core before any request: a job run again with the same key
+    /// never posts twice), or else under a key core makes; retries reuse the key.
     #[napi]
-    pub async fn create_activity(&self, activity: String) -> napi::Result<String> {
+    pub async fn create_activity(
+        &self,
+        activity: String,
+        idempotency_key: Option<String>,
+    ) -> napi::Result<String> {
         let c = self.client()?;
         let activity: NewActivity = arg("activity", &activity)?;
-        reply(c.create_activity(&activity).await)
+        let Some(key) = idempotency_key else {
+            return reply(c.create_activity(&activity).await);
+        };
+        match c.create_activity_with_key(&activity, &key).await {
+            // Core names the argument in Rust's style; JS callers know it as `idempotencyKey`.
+            Err(messenger_connect::Error::InvalidArgument { name, message })
+                if name == "idempotency_key" =>
+            {
+                Err(invalid("idempotencyKey", message))
+            }
+            result => reply(result),
+        }
     }
 
     /// `DELETE /v1/me/activities/{id}`.

@@ -9,6 +9,14 @@ export async function usage(): Promise<void> {
   const client = new Client({ baseUrl: server.url, clientId, tokens, onTokens: (t) => { saved = t; } });
   const posted: Activity = await client.activities.create({ type: 'Note', content: 'hello' });
   console.log(posted.id, saved?.accessToken);
+  const once: Activity = await client.activities.create({ type: 'Note', content: 'item 42' }, { idempotencyKey: 'item-42' });
+  console.log(once.id);
+  // Another user on the same pool and options, with its own tokens and token callback.
+  const other = await server.mintToken(1, undefined, { app: { clientId } });
+  const rows = new Map<string, TokenSet>();
+  const second: Client = client.withTokens(other.tokens, (t) => { rows.set(other.userId, t); });
+  const third: Client = client.withTokens(other.tokens);
+  console.log((await second.me()).id, (await third.status()).presence, rows.size);
   for await (const item of client.feed.list({ top: 50 })) console.log(item.actor.displayName);
   for await (const page of client.contacts.list({ filter: Filter.startswith('displayName', "O'B"), orderby: 'displayName desc' }).pages()) {
     console.log(page.items.length, page.nextLink);
