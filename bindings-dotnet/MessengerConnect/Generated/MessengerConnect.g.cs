@@ -453,6 +453,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_client_tokens(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_with_tokens(ulong ptr, RustBuffer tokens, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_client_authorization_url(ulong ptr, RustBuffer @params, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_client_credentials(ulong ptr, RustBuffer scopes);
@@ -516,6 +518,8 @@ namespace MessengerConnect
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_activities_page_at(ulong ptr, RustBuffer link);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_create_activity(ulong ptr, RustBuffer activity);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_create_activity_with_key(ulong ptr, RustBuffer activity, RustBuffer idempotency_key);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_delete_activity(ulong ptr, RustBuffer id);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -851,6 +855,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_tokens();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_authorization_url();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_client_credentials();
@@ -914,6 +920,8 @@ namespace MessengerConnect
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_activities_page_at();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_create_activity();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_create_activity_with_key();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_delete_activity();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1194,6 +1202,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_conversation_with() != 25648) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_conversation_with");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_conversations_page_at() != 61802) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_conversations_page_at");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_create_activity() != 25313) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_create_activity");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_create_activity_with_key() != 50852) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_create_activity_with_key");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_create_contact() != 13373) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_create_contact");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_create_conversation() != 51805) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_create_conversation");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_delete_activity() != 18585) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_delete_activity");
@@ -1248,6 +1257,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_user() != 36943) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_user");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_userinfo() != 33232) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_userinfo");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_validate_id_token() != 64987) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_validate_id_token");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens() != 16592) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_contactpages_delta_link() != 37286) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_contactpages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_contactpages_next() != 31738) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_contactpages_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_contactpages_next_link() != 10917) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_contactpages_next_link");
@@ -8998,6 +9008,23 @@ namespace MessengerConnect
         }
 
         /// <summary>
+        /// A client for another user: this client's connection pool and options, its own
+        /// `tokens`, and its own token changes (its rotated tokens reach its
+        /// `next_token_change`, never this client's). No request is sent. It stays usable
+        /// after this client is closed; `Closed` if this client already is.
+        /// </summary>
+        public global::MessengerConnect.Client WithTokens(global::MessengerConnect.TokenSet tokens)
+        {
+            var uniffiA0 = new UniffiWriter();
+            UniffiConverterTypeTokenSet.Write(tokens, uniffiA0, "tokens");
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_with_tokens(uniffiSelf, uniffiA0.ToRustBuffer(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeMessengerConnectError.Lifter);
+            return global::MessengerConnect.Client.UniffiLift(uniffiRet);
+        }
+
+        /// <summary>
         /// Starts the authorization-code flow: the URL to send the user to, with a fresh
         /// PKCE verifier (S256), state and nonce. No request is sent.
         /// </summary>
@@ -9427,6 +9454,24 @@ namespace MessengerConnect
             if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<global::MessengerConnect.Activity>(cancellationToken);
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_create_activity(uniffiSelf, uniffiA0.ToRustBuffer());
+            return UniffiAsync.Call<RustBuffer, global::MessengerConnect.Activity>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterTypeActivity.Lift(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// `create_activity` with my own `Idempotency-Key` (1 to 255 visible ASCII
+        /// characters, else `InvalidArgument` before any request), e.g. derived from the id of
+        /// the item in my database: posting the same item again (a re-run job, another
+        /// process) returns the activity posted the first time, never a second one (within the
+        /// server's 24 hours). The same key with another body is 422 `idempotencyKeyReused`.
+        /// </summary>
+        public Task<global::MessengerConnect.Activity> CreateActivityWithKeyAsync(global::MessengerConnect.NewActivity activity, string idempotencyKey, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var uniffiA0 = new UniffiWriter();
+            UniffiConverterTypeNewActivity.Write(activity, uniffiA0, "activity");
+            UniffiWriter uniffiA1 = UniffiWriter.ForString(idempotencyKey, "idempotencyKey");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<global::MessengerConnect.Activity>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_create_activity_with_key(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer());
             return UniffiAsync.Call<RustBuffer, global::MessengerConnect.Activity>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterTypeActivity.Lift(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 

@@ -44,6 +44,23 @@ impl Client {
         Ok(c.create_activity(&activity).await?.into())
     }
 
+    /// `create_activity` with my own `Idempotency-Key` (1 to 255 visible ASCII
+    /// characters, else `InvalidArgument` before any request), e.g. derived from the id of
+    /// the item in my database: posting the same item again (a re-run job, another
+    /// process) returns the activity posted the first time, never a second one (within the
+    /// server's 24 hours). The same key with another body is 422 `idempotencyKeyReused`.
+    pub async fn create_activity_with_key(
+        &self,
+        activity: NewActivity,
+        idempotency_key: String,
+    ) -> Result<Activity> {
+        let activity = activity.try_into()?;
+        let c = self.core()?;
+        Ok(c.create_activity_with_key(&activity, &idempotency_key)
+            .await?
+            .into())
+    }
+
     /// Deletes one of my activities (`feed.write`).
     pub async fn delete_activity(&self, id: String) -> Result<()> {
         let c = self.core()?;

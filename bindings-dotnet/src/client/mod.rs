@@ -49,13 +49,21 @@ impl Client {
             .ok_or_else(|| MessengerConnectError::closed("client"))
     }
 
-    fn wrap(client: mc::Client, token_tx: TokenSender, token_rx: TokenReceiver) -> Arc<Client> {
-        Arc::new(Client {
+    /// A client with a token-change queue of its own: `build` makes core's client with the
+    /// token store it is given (which feeds the queue read by `next_token_change`).
+    fn with_token_queue(
+        build: impl FnOnce(Arc<dyn mc::TokenStore>) -> Result<mc::Client>,
+    ) -> Result<Arc<Client>> {
+        let (token_tx, token_rx) = token_changes::channel();
+        let sender = token_tx.clone();
+        let store: Arc<dyn mc::TokenStore> = Arc::new(move |t: &mc::TokenSet| sender.send(t));
+        let client = build(store)?;
+        Ok(Arc::new(Client {
             base_url: client.base_url().to_string(),
             inner: RwLock::new(Some(client)),
             token_tx,
             token_rx,
-        })
+        }))
     }
 }
 
@@ -65,13 +73,18 @@ impl Client {
     /// sent.
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Arc<Client>> {
-        let (tx, rx) = token_changes::channel();
-        let store = tx.clone();
-        let client = options
-            .builder()
-            .on_tokens(move |t: &mc::TokenSet| store.send(t))
-            .build()?;
-        Ok(Client::wrap(client, tx, rx))
+        Client::with_token_queue(|store| Ok(options.builder().token_store(store).build()?))
+    }
+
+    /// A client for another user: this client's connection pool and options, its own
+    /// `tokens`, and its own token changes (its rotated tokens reach its
+    /// `next_token_change`, never this client's). No request is sent. It stays usable
+    /// after this client is closed; `Closed` if this client already is.
+    pub fn with_tokens(&self, tokens: TokenSet) -> Result<Arc<Client>> {
+        let parent = self.core()?;
+        Client::with_token_queue(|store| {
+            Ok(parent.with_tokens_and_store(tokens.into(), Some(store)))
+        })
     }
 
     /// The base URL (with a trailing `/`).
