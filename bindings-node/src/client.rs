@@ -160,9 +160,10 @@ impl NativeClient {
     ) -> napi::Result<NativeClient> {
         let tokens = tokens_from(&tokens)?;
         let client = self.client()?;
-        Ok(Self::wrap(
-            client.with_tokens_and_store(tokens, on_tokens.map(token_store)),
-        ))
+        let derived = client
+            .with_tokens_and_store(tokens, on_tokens.map(token_store))
+            .map_err(to_js)?;
+        Ok(Self::wrap(derived))
     }
 
     /// Forgets the client; later calls fail. Pending calls finish.
@@ -182,8 +183,9 @@ impl NativeClient {
     /// Installs a token set (JSON text).
     #[napi]
     pub fn set_tokens(&self, tokens: String) -> napi::Result<()> {
-        self.client()?.set_tokens(tokens_from(&tokens)?);
-        Ok(())
+        self.client()?
+            .set_tokens(tokens_from(&tokens)?)
+            .map_err(to_js)
     }
 
     /// Panics inside Rust (tests that a panic rejects the Promise, Node survives).

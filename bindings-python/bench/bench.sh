@@ -10,7 +10,7 @@
 #   bash bindings-python/bench/bench.sh
 #
 # Environment: BENCH_CONTACTS (100000), BENCH_RSS_CONTACTS (1000000; 0 skips (b)),
-# BENCH_RUNS (3). Everything builds with --profile ci; to measure another opt-level for
+# BENCH_RUNS (5). Everything builds with --profile ci; to measure another opt-level for
 # the workspace's crates, set e.g. CARGO_PROFILE_CI_OPT_LEVEL=2 (it applies to the
 # extension, the mock and the core example alike).
 set -euo pipefail
@@ -21,7 +21,7 @@ cd "$ROOT"
 
 CONTACTS="${BENCH_CONTACTS:-100000}"
 RSS_CONTACTS="${BENCH_RSS_CONTACTS:-1000000}"
-RUNS="${BENCH_RUNS:-3}"
+RUNS="${BENCH_RUNS:-5}"
 CORE_BIN="$TARGET_DIR/$PROFILE/examples/bench_sync"
 
 trap mock_stop EXIT

@@ -169,15 +169,16 @@ impl NativeClient {
     #[pyo3(signature = (tokens, on_tokens = None))]
     fn with_tokens(
         &self,
+        py: Python<'_>,
         tokens: &Bound<'_, PyAny>,
         on_tokens: Option<Py<PyAny>>,
     ) -> PyResult<NativeClient> {
         let tokens = model::<TokenSet>(tokens, "tokens")?;
-        Ok(NativeClient {
-            client: self
-                .client
-                .with_tokens_and_store(tokens, on_tokens.map(token_store)),
-        })
+        let client = self
+            .client
+            .with_tokens_and_store(tokens, on_tokens.map(token_store))
+            .map_err(|e| to_py_err(py, e))?;
+        Ok(NativeClient { client })
     }
 
     #[getter]
@@ -194,9 +195,10 @@ impl NativeClient {
         Ok(to_py(py, &v)?.unbind())
     }
 
-    fn set_tokens(&self, tokens: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.client.set_tokens(model::<TokenSet>(tokens, "tokens")?);
-        Ok(())
+    fn set_tokens(&self, py: Python<'_>, tokens: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.client
+            .set_tokens(model::<TokenSet>(tokens, "tokens")?)
+            .map_err(|e| to_py_err(py, e))
     }
 
     // ------------------------------------------------------------------ auth flows

@@ -13,7 +13,7 @@
 #           them; the client's peak RSS after 100,000 and after 1,000,000, and the mock's.
 # The client and the mock share the machine's cores, so absolute numbers are modest.
 #
-# Environment: BENCH_CONTACTS (100000), BENCH_RSS_CONTACTS (1000000), BENCH_RUNS (3);
+# Environment: BENCH_CONTACTS (100000), BENCH_RSS_CONTACTS (1000000), BENCH_RUNS (5);
 # MC_NO_BUILD=1 reuses the binaries already built.
 set -euo pipefail
 
@@ -23,7 +23,7 @@ cd "$ROOT"
 
 CONTACTS="${BENCH_CONTACTS:-100000}"
 RSS_CONTACTS="${BENCH_RSS_CONTACTS:-1000000}"
-RUNS="${BENCH_RUNS:-3}"
+RUNS="${BENCH_RUNS:-5}"
 BENCH_BIN="$TARGET_DIR/$PROFILE/examples/bench_sync"
 
 trap mock_stop EXIT

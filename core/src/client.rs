@@ -77,10 +77,13 @@ impl Client {
     }
 
     /// Replaces the tokens (e.g. loaded from storage). The token store is not called.
-    pub fn set_tokens(&self, tokens: TokenSet) {
+    /// Tokens that could never be sent are refused ([`TokenSet::check`]).
+    pub fn set_tokens(&self, tokens: TokenSet) -> Result<()> {
+        tokens.check()?;
         self.session
             .set_renewal(crate::session::Renewal::RefreshToken);
         self.session.set(Some(tokens));
+        Ok(())
     }
 
     /// Forgets the tokens.
@@ -90,8 +93,10 @@ impl Client {
 
     /// A client sharing this one's connection pool and configuration (and token store) but
     /// with its own tokens: one per user for a job that serves many users.
-    pub fn with_tokens(&self, tokens: TokenSet) -> Client {
-        self.with_session(Session::new(Some(tokens), self.session.store()))
+    /// Tokens that could never be sent are refused ([`TokenSet::check`]).
+    pub fn with_tokens(&self, tokens: TokenSet) -> Result<Client> {
+        tokens.check()?;
+        Ok(self.with_session(Session::new(Some(tokens), self.session.store())))
     }
 
     /// Like [`Client::with_tokens`], with a token store of its own (`None`: none), so each
@@ -100,8 +105,9 @@ impl Client {
         &self,
         tokens: TokenSet,
         store: Option<Arc<dyn TokenStore>>,
-    ) -> Client {
-        self.with_session(Session::new(Some(tokens), store))
+    ) -> Result<Client> {
+        tokens.check()?;
+        Ok(self.with_session(Session::new(Some(tokens), store)))
     }
 
     fn with_session(&self, session: Session) -> Client {
@@ -296,8 +302,12 @@ impl ClientBuilder {
         self.token_store(Arc::new(callback))
     }
 
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration (and the tokens, [`TokenSet::check`]) and builds the
+    /// client.
     pub fn build(self) -> Result<Client> {
+        if let Some(tokens) = &self.tokens {
+            tokens.check()?;
+        }
         let mut base = Url::parse(self.base_url.trim())
             .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
         match base.scheme() {

@@ -87,6 +87,30 @@ impl std::fmt::Debug for TokenSet {
 }
 
 impl TokenSet {
+    /// Checks that the tokens could be sent at all: the access token (and the refresh
+    /// token, when there is one) is 1 to 8,192 visible ASCII characters, the form of an
+    /// OAuth bearer token. [`crate::Error::InvalidArgument`] otherwise (the message never
+    /// shows a token).
+    pub fn check(&self) -> crate::Result<()> {
+        let sendable =
+            |t: &str| (1..=8192).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_graphic());
+        if !sendable(self.access_token.expose()) {
+            return Err(crate::Error::invalid(
+                "tokens.access_token",
+                "must be 1 to 8192 visible ASCII characters",
+            ));
+        }
+        if let Some(refresh) = &self.refresh_token
+            && !sendable(refresh.expose())
+        {
+            return Err(crate::Error::invalid(
+                "tokens.refresh_token",
+                "must be 1 to 8192 visible ASCII characters",
+            ));
+        }
+        Ok(())
+    }
+
     /// A token set of just an access token (no known expiry, no refresh token).
     pub fn bearer(access_token: impl Into<String>) -> TokenSet {
         TokenSet {
@@ -163,6 +187,25 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_that_could_never_be_sent_are_refused() {
+        assert!(TokenSet::bearer("abc.DEF-123_~+/=").check().is_ok());
+        for bad in ["", "has space", "new\nline", "é", &"x".repeat(8193)] {
+            let err = TokenSet::bearer(bad).check().unwrap_err();
+            assert!(
+                matches!(&err, crate::Error::InvalidArgument { name, .. } if name == "tokens.access_token"),
+                "{err:?}"
+            );
+            if !bad.is_empty() {
+                assert!(!err.to_string().contains(bad), "{err}");
+            }
+        }
+        let mut t = TokenSet::bearer("ok");
+        t.refresh_token = Some(Secret::new(""));
+        let err = t.check().unwrap_err();
+        assert!(err.to_string().contains("refresh_token"), "{err}");
+    }
 
     fn response(expires_in: u64) -> TokenResponse {
         TokenResponse {

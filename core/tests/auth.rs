@@ -286,7 +286,7 @@ async fn one_pool_many_users() {
     let first = env.mint(0, &app, &["profile"], None).await;
     let second = env.mint(1, &app, &["profile"], None).await;
     let client = env.builder(&app).tokens(first).build().expect("client");
-    let other = client.with_tokens(second);
+    let other = client.with_tokens(second).expect("valid tokens");
     assert_eq!(client.me().await.expect("me").id, env.users[0].id);
     assert_eq!(other.me().await.expect("me").id, env.users[1].id);
     client.clear_tokens();
@@ -298,6 +298,44 @@ async fn one_pool_many_users() {
         other.me().await.expect("still signed in").id,
         env.users[1].id
     );
+}
+
+#[tokio::test]
+async fn tokens_that_could_never_be_sent_are_refused_before_any_request() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    let good = env.mint(0, &app, &["profile"], None).await;
+    let client = env.builder(&app).tokens(good).build().expect("client");
+    env.clear_journal().await;
+    let name = |e: messenger_connect::Error| match e {
+        messenger_connect::Error::InvalidArgument { name, .. } => name,
+        other => panic!("{other:?}"),
+    };
+    for bad in ["", "two words", "line\nbreak"] {
+        let tokens = TokenSet::bearer(bad);
+        let built = env.builder(&app).tokens(tokens.clone()).build();
+        assert_eq!(name(built.expect_err("refused")), "tokens.access_token");
+        assert_eq!(
+            name(client.set_tokens(tokens.clone()).expect_err("refused")),
+            "tokens.access_token"
+        );
+        assert_eq!(
+            name(client.with_tokens(tokens.clone()).expect_err("refused")),
+            "tokens.access_token"
+        );
+        assert_eq!(
+            name(
+                client
+                    .with_tokens_and_store(tokens, None)
+                    .expect_err("refused")
+            ),
+            "tokens.access_token"
+        );
+    }
+    // The client keeps its good tokens, and nothing reached the server.
+    assert_eq!(env.journal("/v1").await.len(), 0);
+    assert_eq!(env.journal("/oauth").await.len(), 0);
+    assert_eq!(client.me().await.expect("me").id, env.users[0].id);
 }
 
 #[tokio::test]
@@ -319,7 +357,9 @@ async fn one_pool_many_users_each_with_its_own_token_store() {
     let sink = saved_second.clone();
     let store: Arc<dyn messenger_connect::TokenStore> =
         Arc::new(move |t: &TokenSet| sink.lock().unwrap().push(t.clone()));
-    let other = client.with_tokens_and_store(second, Some(store));
+    let other = client
+        .with_tokens_and_store(second, Some(store))
+        .expect("valid tokens");
     assert_eq!(client.me().await.expect("me").id, env.users[0].id);
     assert_eq!(other.me().await.expect("me").id, env.users[1].id);
     let first_saved = saved_first.lock().unwrap().clone();
@@ -331,7 +371,9 @@ async fn one_pool_many_users_each_with_its_own_token_store() {
 
     // Without a store, the rotated tokens stay in the client alone.
     let third = common::expired(env.mint(2, &app, CONTACT_SCOPES, None).await);
-    let alone = client.with_tokens_and_store(third, None);
+    let alone = client
+        .with_tokens_and_store(third, None)
+        .expect("valid tokens");
     assert_eq!(alone.me().await.expect("me").id, env.users[2].id);
     assert_eq!(saved_first.lock().unwrap().len(), 1);
     assert_eq!(saved_second.lock().unwrap().len(), 1);

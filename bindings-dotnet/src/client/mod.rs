@@ -83,7 +83,7 @@ impl Client {
     pub fn with_tokens(&self, tokens: TokenSet) -> Result<Arc<Client>> {
         let parent = self.core()?;
         Client::with_token_queue(|store| {
-            Ok(parent.with_tokens_and_store(tokens.into(), Some(store)))
+            Ok(parent.with_tokens_and_store(tokens.into(), Some(store))?)
         })
     }
 
@@ -102,8 +102,7 @@ impl Client {
 
     /// Replaces the tokens (e.g. loaded from storage); not reported as a token change.
     pub fn set_tokens(&self, tokens: TokenSet) -> Result<()> {
-        self.core()?.set_tokens(tokens.into());
-        Ok(())
+        Ok(self.core()?.set_tokens(tokens.into())?)
     }
 
     /// Forgets the tokens.
