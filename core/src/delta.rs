@@ -48,19 +48,16 @@ pub trait DeltaItem: DeserializeOwned {
 
 impl DeltaItem for crate::models::Contact {
     fn take_removed(&mut self) -> Option<String> {
-        match self.extra.get("@removed") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(_) => {
-                let removed = self.extra.remove("@removed")?;
-                Some(
-                    removed
-                        .get("reason")
-                        .and_then(serde_json::Value::as_str)
-                        .unwrap_or("deleted")
-                        .to_string(),
-                )
-            }
+        if self
+            .extra
+            .get("@removed")
+            .is_none_or(serde_json::Value::is_null)
+        {
+            return None;
         }
+        let removed = self.extra.remove("@removed")?;
+        let reason = removed.get("reason").and_then(serde_json::Value::as_str);
+        Some(reason.unwrap_or("deleted").to_string())
     }
 
     fn into_id(self) -> String {
