@@ -45,8 +45,9 @@ namespace MessengerConnect.Tests
 
                     Assert.IsTrue(await Task.WhenAny(firstChange.Task, Task.Delay(TimeSpan.FromSeconds(20))) == firstChange.Task, "TokensChanged was raised");
                     TokenSet refreshed = await client.RefreshTokensAsync();
-                    Assert.AreNotEqual(tokens.RefreshToken, refreshed.RefreshToken, "refresh tokens rotate");
-                    Assert.AreEqual(refreshed.AccessToken, client.Tokens().AccessToken);
+                    // Compared with IsTrue: a failure message must not print the tokens.
+                    Assert.IsTrue(tokens.RefreshToken != refreshed.RefreshToken, "refresh tokens rotate");
+                    Assert.IsTrue(refreshed.AccessToken == client.Tokens().AccessToken, "the client uses the refreshed access token");
                     client.Close();
                     await client.TokenLoop;
                     lock (changes) Assert.IsTrue(changes.Any(t => t.AccessToken == refreshed.AccessToken), "the refresh raised TokensChanged");
