@@ -86,6 +86,29 @@ test('device flow: pending, then the user allows; a denial is access_denied', as
   await assert.rejects(client.auth.pollDeviceTokenOnce(denied), (e) => e instanceof AuthError && e.code === 'access_denied');
 });
 
+test('pollDeviceToken waits the interval and polls until the user has answered', async () => {
+  const app = await env.server.createApp();
+  const client = newClient(app);
+  const device = await client.auth.startDeviceAuthorization(['profile']);
+  // The user allows on the device page (before the first poll: the mock refuses a poll
+  // sooner than `interval` after the last one, and this is the first).
+  await env.server.answerDeviceCode(device.userCode, 2, 'allow');
+  const devicePolls = async () => (await env.server.requests())
+    .filter((r) => r.path === '/oauth/token' && r.grantType === 'urn:ietf:params:oauth:grant-type:device_code')
+    .length;
+  const before = await devicePolls();
+  // The protocol's own wait, shortened to 1 s (core waits `interval`, at least 1 s, before
+  // each poll; the server's interval only limits how often it may be polled).
+  const tokens = await client.auth.pollDeviceToken({ ...device, interval: 1 });
+  assert.ok(tokens.accessToken);
+  assert.equal((await client.me()).id, env.server.users[2].id);
+  assert.equal(await devicePolls(), before + 1);
+
+  const denied = await client.auth.startDeviceAuthorization(['profile']);
+  await env.server.answerDeviceCode(denied.userCode, 2, 'deny');
+  await assert.rejects(client.auth.pollDeviceToken({ ...denied, interval: 1 }), (e) => e instanceof AuthError && e.code === 'access_denied');
+});
+
 test('client credentials, refresh with onTokens, revoke and introspect', async () => {
   const app = await env.server.createApp();
   const appOnly = newClient(app);
