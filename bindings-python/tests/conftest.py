@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Iterator
 
 import pytest
@@ -26,3 +27,9 @@ def social_server() -> Iterator[MockServer]:
 def api_requests(mock: MockServer) -> list[dict[str, object]]:
     """Journal entries of resource calls (not the control plane)."""
     return [r for r in mock.requests() if str(r.get("path", "")).startswith("/v1")]
+
+
+def fp(secret: object) -> str:
+    """A short fingerprint of a token, for assertions: a failing comparison prints
+    fingerprints, never the tokens themselves."""
+    return hashlib.sha256(str(secret).encode()).hexdigest()[:12] if secret else repr(secret)

@@ -25,7 +25,7 @@ from messenger_connect import (
 )
 from messenger_connect.testing import MockServer
 
-from .conftest import api_requests
+from .conftest import api_requests, fp
 
 
 # ----------------------------------------------------------------- profile, status
@@ -320,9 +320,9 @@ def test_token_callback_receives_rotated_tokens(mock_server: MockServer) -> None
         after = c.tokens
     assert len(seen) == 1
     assert after is not None
-    assert seen[0].access_token == after.access_token
-    assert seen[0].access_token != before.access_token
-    assert seen[0].refresh_token and seen[0].refresh_token != before.refresh_token
+    assert fp(seen[0].access_token) == fp(after.access_token)
+    assert fp(seen[0].access_token) != fp(before.access_token)
+    assert seen[0].refresh_token and fp(seen[0].refresh_token) != fp(before.refresh_token)
     assert before.access_token not in repr(before)
 
 
