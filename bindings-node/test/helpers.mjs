@@ -1,4 +1,5 @@
 // Shared fixtures: one in-process MockServer per test file, a client per user.
+import { createHash } from 'node:crypto';
 import { Client } from '../index.mjs';
 import { MockServer } from '../testing.mjs';
 
@@ -28,4 +29,10 @@ export async function setup(options = {}) {
     await server.close();
   }
   return { server, client, track, teardown };
+}
+
+/** A short fingerprint of a token, for assertions: a failing comparison prints
+ * fingerprints, never the tokens themselves. */
+export function fp(secret) {
+  return secret ? createHash('sha256').update(String(secret)).digest('hex').slice(0, 12) : String(secret);
 }
