@@ -60,12 +60,13 @@ pub struct ListQuery {
     link_base: String,
 }
 
-/// A page's JSON, `{"@odata.count"?, "value": [...], "@odata.nextLink"?}`: items whose
-/// JSON text the store keeps are copied as bytes, the others serialised.
-fn page_body(
+/// A page's JSON, `{"@odata.count"?, "value": [...], links...}` (each link given is
+/// written as `"name": "url"`): items whose JSON text the store keeps are copied as
+/// bytes, the others serialised. List pages and delta pages are both made here.
+pub fn page_body(
     count: Option<usize>,
     items: &[PageItem<'_>],
-    next_link: Option<&str>,
+    links: &[(&str, Option<&str>)],
 ) -> serde_json::Result<Vec<u8>> {
     let size: usize = items
         .iter()
@@ -87,9 +88,13 @@ fn page_body(
         }
     }
     out.push(b']');
-    if let Some(link) = next_link {
-        out.extend_from_slice(b",\"@odata.nextLink\":");
-        serde_json::to_writer(&mut out, link)?;
+    for (name, link) in links {
+        if let Some(link) = link {
+            out.push(b',');
+            serde_json::to_writer(&mut out, name)?;
+            out.push(b':');
+            serde_json::to_writer(&mut out, link)?;
+        }
     }
     out.push(b'}');
     Ok(out)
@@ -191,7 +196,8 @@ impl ListQuery {
             });
             odata::next_link(&self.link_base, &self.pairs, &token)
         });
-        let body = page_body(page.count, &page.items, next_link.as_deref()).map_err(|e| {
+        let links = [("@odata.nextLink", next_link.as_deref())];
+        let body = page_body(page.count, &page.items, &links).map_err(|e| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internalServerError",
@@ -270,15 +276,18 @@ mod tests {
             PageItem::Selected(b.clone()),
         ];
         let serialised = [PageItem::Stored(&a, None), PageItem::Stored(&b, None)];
-        let link = Some("http://x/v1/me/contacts?$skiptoken=a\"b");
-        let one = page_body(Some(2), &copied, link).unwrap();
-        assert_eq!(one, page_body(Some(2), &serialised, link).unwrap());
+        let link = [(
+            "@odata.nextLink",
+            Some("http://x/v1/me/contacts?$skiptoken=a\"b"),
+        )];
+        let one = page_body(Some(2), &copied, &link).unwrap();
+        assert_eq!(one, page_body(Some(2), &serialised, &link).unwrap());
         let parsed: Value = serde_json::from_slice(&one).unwrap();
         assert_eq!(
             parsed,
-            serde_json::json!({"@odata.count": 2, "value": [a, b], "@odata.nextLink": link})
+            serde_json::json!({"@odata.count": 2, "value": [a, b], "@odata.nextLink": link[0].1})
         );
-        let empty: Value = serde_json::from_slice(&page_body(None, &[], None).unwrap()).unwrap();
+        let empty: Value = serde_json::from_slice(&page_body(None, &[], &[]).unwrap()).unwrap();
         assert_eq!(empty, serde_json::json!({"value": []}));
     }
 }

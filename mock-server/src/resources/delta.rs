@@ -12,11 +12,13 @@ use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::odata::PageItem;
 use crate::pipeline::query_pairs;
+use crate::resources::collection::page_body;
 use crate::state::{AppState, ContactBook, StoredContact};
 
 /// Default and maximum page sizes of a delta round.
@@ -138,7 +140,13 @@ pub async fn delta(
     };
     // Assembled while the world is locked from each contact's JSON text (serialised
     // once per stored version, see `StoredContact::wire`).
-    let bytes = body(&entries, next_link.as_deref(), delta_link.as_deref());
+    let bytes = body(&entries, next_link.as_deref(), delta_link.as_deref()).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internalServerError",
+            e.to_string(),
+        )
+    })?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         bytes,
@@ -151,37 +159,23 @@ pub async fn delta(
 type Entry<'a> = (&'a str, Option<&'a StoredContact>);
 
 /// A delta page's JSON: `{"value": [...], "@odata.nextLink" | "@odata.deltaLink"}`.
-fn body(entries: &[Entry<'_>], next_link: Option<&str>, delta_link: Option<&str>) -> Vec<u8> {
-    let size: usize = entries
+fn body(
+    entries: &[Entry<'_>],
+    next_link: Option<&str>,
+    delta_link: Option<&str>,
+) -> serde_json::Result<Vec<u8>> {
+    let items: Vec<PageItem<'_>> = entries
         .iter()
-        .map(|(_, c)| c.map_or(64, |c| c.wire().len() + 1))
-        .sum();
-    let mut out = Vec::with_capacity(size + 1024);
-    out.extend_from_slice(b"{\"value\":[");
-    for (i, (id, stored)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        match stored {
-            Some(contact) => out.extend_from_slice(contact.wire()),
-            None => {
-                let stub = json!({ "id": id, "@removed": { "reason": "deleted" } });
-                out.extend_from_slice(stub.to_string().as_bytes());
-            }
-        }
-    }
-    out.push(b']');
-    for (name, value) in [
+        .map(|(id, stored)| match stored {
+            Some(contact) => PageItem::Stored(contact, Some(contact.wire())),
+            None => PageItem::Selected(json!({ "id": id, "@removed": { "reason": "deleted" } })),
+        })
+        .collect();
+    let links = [
         ("@odata.nextLink", next_link),
         ("@odata.deltaLink", delta_link),
-    ] {
-        if let Some(value) = value {
-            out.extend_from_slice(format!(",\"{name}\":").as_bytes());
-            out.extend_from_slice(Value::from(value).to_string().as_bytes());
-        }
-    }
-    out.push(b'}');
-    out
+    ];
+    page_body(None, &items, &links)
 }
 
 /// A page of the first round: contacts in id order after the cursor's last id.
