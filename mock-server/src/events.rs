@@ -3,9 +3,18 @@
 //!
 //! Everything here runs under the world lock, so a subscription reads its replay and
 //! registers for live frames atomically: no event is lost or repeated in between.
+//!
+//! Each socket's outbound queue is bounded ([`QUEUE_FRAMES`] frames, [`QUEUE_BYTES`]
+//! bytes). A socket whose reader falls that far behind (a slow or stalled consumer) is
+//! dropped from delivery; its task then sends what was queued, one `resync` frame and
+//! closes (DESIGN §2.5: the reader reconnects with `since` and replays from the log, or
+//! resyncs), so one stalled reader never holds more than that much memory.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use axum::extract::ws::Utf8Bytes;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -19,8 +28,92 @@ pub const LOG_CAPACITY: usize = 1000;
 /// The log keeps events this long, by the server clock (DESIGN §2.7).
 pub const LOG_RETENTION_HOURS: i64 = 24;
 
-/// A frame on its way to one live socket.
-pub type Outbox = mpsc::UnboundedSender<Value>;
+/// Frames a socket may have waiting before it counts as a slow consumer.
+pub const QUEUE_FRAMES: usize = 256;
+/// Bytes a socket may have waiting before it counts as a slow consumer.
+pub const QUEUE_BYTES: usize = 1024 * 1024;
+
+/// What the delivering side and the socket's task share about one queue.
+#[derive(Debug, Default)]
+struct QueueState {
+    bytes: AtomicUsize,
+    overflowed: AtomicBool,
+}
+
+/// The delivering end of one live socket's bounded queue.
+#[derive(Debug)]
+pub struct Outbox {
+    tx: mpsc::Sender<Utf8Bytes>,
+    state: Arc<QueueState>,
+}
+
+impl Outbox {
+    /// Queues a frame; false when the socket is gone or has fallen too far behind (then
+    /// it is marked overflowed and must be forgotten).
+    fn offer(&self, frame: &Utf8Bytes) -> bool {
+        if self.tx.is_closed() {
+            return false;
+        }
+        let len = frame.len();
+        if self.state.bytes.load(Ordering::Acquire) + len > QUEUE_BYTES {
+            self.state.overflowed.store(true, Ordering::Release);
+            return false;
+        }
+        match self.tx.try_send(frame.clone()) {
+            Ok(()) => {
+                self.state.bytes.fetch_add(len, Ordering::AcqRel);
+                true
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.state.overflowed.store(true, Ordering::Release);
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+}
+
+/// The socket's end: the frames to replay first, then the live ones.
+#[derive(Debug)]
+pub struct Inbox {
+    /// Frames logged after `since` (or one `resync` frame), to send before live ones.
+    pub replay: Vec<Value>,
+    rx: mpsc::Receiver<Utf8Bytes>,
+    state: Arc<QueueState>,
+}
+
+impl Inbox {
+    /// The next live frame; `None` once delivery stopped (a reset, or an overflow: see
+    /// [`Inbox::overflowed`]).
+    pub async fn recv(&mut self) -> Option<Utf8Bytes> {
+        let frame = self.rx.recv().await?;
+        self.state.bytes.fetch_sub(frame.len(), Ordering::AcqRel);
+        Some(frame)
+    }
+
+    /// True when delivery stopped because this socket fell too far behind.
+    pub fn overflowed(&self) -> bool {
+        self.state.overflowed.load(Ordering::Acquire)
+    }
+}
+
+fn channel() -> (Outbox, mpsc::Receiver<Utf8Bytes>, Arc<QueueState>) {
+    let (tx, rx) = mpsc::channel(QUEUE_FRAMES);
+    let state = Arc::new(QueueState::default());
+    (
+        Outbox {
+            tx,
+            state: state.clone(),
+        },
+        rx,
+        state,
+    )
+}
+
+/// The `resync` frame telling a reader to start over from `seq`.
+pub fn resync_frame(seq: u64) -> Value {
+    json!({ "seq": seq, "type": "resync" })
+}
 
 /// One user's event log and live sockets.
 #[derive(Debug, Default)]
@@ -63,9 +156,14 @@ impl EventLog {
         )
     }
 
-    /// Sends a frame to every live socket, forgetting the closed ones.
+    /// Sends a frame to every live socket (serialised once), forgetting the closed ones
+    /// and the ones that fell too far behind.
     fn deliver(&mut self, frame: &Value) {
-        self.subscribers.retain(|tx| tx.send(frame.clone()).is_ok());
+        if self.subscribers.is_empty() {
+            return;
+        }
+        let text = Utf8Bytes::from(frame.to_string());
+        self.subscribers.retain(|out| out.offer(&text));
     }
 }
 
@@ -92,11 +190,7 @@ pub fn record(world: &mut World, user_id: &str, kind: &str, data: Value) -> Valu
 /// after it (or with a `resync` frame when the log no longer reaches back that far);
 /// live events follow, with no gap and no duplicate. `since` beyond the last sequence
 /// number is 400.
-pub fn subscribe(
-    world: &mut World,
-    user_id: &str,
-    since: Option<u64>,
-) -> Result<mpsc::UnboundedReceiver<Value>, ApiError> {
+pub fn subscribe(world: &mut World, user_id: &str, since: Option<u64>) -> Result<Inbox, ApiError> {
     let now = world.now();
     let log = world.events.entry(user_id.to_string()).or_default();
     log.prune(now);
@@ -111,22 +205,16 @@ pub fn subscribe(
             ),
         ));
     }
-    let (tx, rx) = mpsc::unbounded_channel();
-    if let Some(since) = since {
-        match log.after(since) {
-            Some(frames) => {
-                for frame in frames {
-                    let _ = tx.send(frame);
-                }
-            }
-            None => {
-                let _ = tx.send(json!({ "seq": log.seq, "type": "resync" }));
-            }
-        }
-    }
-    log.subscribers.retain(|s| !s.is_closed());
-    log.subscribers.push(tx);
-    Ok(rx)
+    let replay = match since {
+        None => Vec::new(),
+        Some(since) => log
+            .after(since)
+            .unwrap_or_else(|| vec![resync_frame(log.seq)]),
+    };
+    let (out, rx, state) = channel();
+    log.subscribers.retain(|s| !s.tx.is_closed());
+    log.subscribers.push(out);
+    Ok(Inbox { replay, rx, state })
 }
 
 /// Sends a frame that is not logged (e.g. `typing`) to a user's live sockets.

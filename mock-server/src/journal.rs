@@ -26,6 +26,15 @@ pub const REDACTED: &str = "[REDACTED]";
 /// At most this many entries are kept (oldest dropped first).
 pub const CAPACITY: usize = 100_000;
 
+/// A recorded path longer than this many bytes is cut, with a marker saying how much.
+pub const MAX_PATH_BYTES: usize = 2048;
+/// A recorded query value (or key) longer than this many bytes is cut the same way.
+pub const MAX_VALUE_BYTES: usize = 1024;
+/// At most this many query parameters are recorded per request.
+pub const MAX_PARAMS: usize = 64;
+/// What an entry costs beyond its strings (struct, map nodes, allocator).
+const ENTRY_OVERHEAD: usize = 256;
+
 /// One request as the server saw it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,25 +61,90 @@ pub struct Entry {
     pub idempotency_key: Option<String>,
 }
 
-/// The journal itself.
-#[derive(Debug, Default)]
+/// The journal itself: at most [`CAPACITY`] entries and `max_bytes` bytes.
+#[derive(Debug)]
 pub struct Journal {
-    entries: VecDeque<Entry>,
+    entries: VecDeque<(usize, Entry)>,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal::new(crate::config::DEFAULT_JOURNAL_MAX_BYTES)
+    }
+}
+
+impl Entry {
+    /// Roughly what the entry occupies in memory.
+    fn size(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        ENTRY_OVERHEAD
+            + self.id.len()
+            + self.time.len()
+            + self.method.len()
+            + self.path.len()
+            + self
+                .query
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 64)
+                .sum::<usize>()
+            + opt(&self.client_id)
+            + opt(&self.user_id)
+            + opt(&self.grant_type)
+            + opt(&self.idempotency_key)
+    }
 }
 
 impl Journal {
-    /// Records a request.
-    pub fn push(&mut self, entry: Entry) {
-        if self.entries.len() == CAPACITY {
-            self.entries.pop_front();
+    /// An empty journal that keeps at most `max_bytes` bytes of entries.
+    pub fn new(max_bytes: usize) -> Journal {
+        Journal {
+            entries: VecDeque::new(),
+            bytes: 0,
+            max_bytes,
         }
-        self.entries.push_back(entry);
+    }
+
+    /// The byte budget.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    /// Bytes the kept entries occupy (an estimate of their memory).
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Number of kept entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Records a request, dropping the oldest entries beyond the count or byte budget.
+    pub fn push(&mut self, mut entry: Entry) {
+        entry.path = truncate(&entry.path, MAX_PATH_BYTES);
+        if let Some(key) = entry.idempotency_key.take() {
+            entry.idempotency_key = Some(truncate(&key, MAX_VALUE_BYTES));
+        }
+        let size = entry.size();
+        self.bytes += size;
+        self.entries.push_back((size, entry));
+        while self.entries.len() > CAPACITY
+            || (self.bytes > self.max_bytes && self.entries.len() > 1)
+        {
+            match self.entries.pop_front() {
+                Some((s, _)) => self.bytes = self.bytes.saturating_sub(s),
+                None => break,
+            }
+        }
     }
 
     /// Entries whose path starts with `path` and whose method is `method` (when given).
     pub fn find(&self, path: Option<&str>, method: Option<&str>) -> Vec<Entry> {
         self.entries
             .iter()
+            .map(|(_, e)| e)
             .filter(|e| path.is_none_or(|p| e.path.starts_with(p)))
             .filter(|e| method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
             .cloned()
@@ -80,23 +154,94 @@ impl Journal {
     /// Forgets every entry.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
     }
 }
 
-/// Parameters as recorded: secret values replaced by [`REDACTED`].
+/// `s` cut to at most `max` bytes (at a character boundary) with a marker naming how
+/// many bytes were left out.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…[truncated {} bytes]", &s[..cut], s.len() - cut)
+}
+
+/// Parameters as recorded: secret values replaced by [`REDACTED`], long keys and values
+/// truncated, at most [`MAX_PARAMS`] of them (then `"…"` says how many were left out).
 pub fn redact(pairs: &[(String, String)]) -> BTreeMap<String, String> {
-    pairs
+    let mut out: BTreeMap<String, String> = pairs
         .iter()
+        .take(MAX_PARAMS)
         .map(|(k, v)| {
             let secret = SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k));
             (
-                k.clone(),
+                truncate(k, MAX_VALUE_BYTES),
                 if secret {
                     REDACTED.to_string()
                 } else {
-                    v.clone()
+                    truncate(v, MAX_VALUE_BYTES)
                 },
             )
         })
-        .collect()
+        .collect();
+    if pairs.len() > MAX_PARAMS {
+        out.insert(
+            "…".to_string(),
+            format!("{} more parameters not recorded", pairs.len() - MAX_PARAMS),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, query: &[(String, String)]) -> Entry {
+        Entry {
+            id: "r".into(),
+            time: "t".into(),
+            method: "GET".into(),
+            path: path.into(),
+            query: redact(query),
+            status: 200,
+            client_id: None,
+            user_id: None,
+            grant_type: None,
+            idempotency_key: None,
+        }
+    }
+
+    #[test]
+    fn long_paths_and_values_are_cut_and_the_byte_budget_holds() {
+        let long = "a".repeat(60_000);
+        let mut j = Journal::new(1024 * 1024);
+        for _ in 0..1000 {
+            j.push(entry(
+                &format!("/v1/{long}"),
+                &[("$filter".into(), long.clone())],
+            ));
+        }
+        assert!(j.bytes() <= 1024 * 1024, "{}", j.bytes());
+        assert!(j.len() > 100 && j.len() < 1000, "{}", j.len());
+        let e = &j.find(None, None)[0];
+        assert!(
+            e.path.len() < 2100 && e.path.ends_with("[truncated 57956 bytes]"),
+            "{}",
+            &e.path[2000..]
+        );
+        assert!(e.query["$filter"].ends_with("[truncated 58976 bytes]"));
+        let many: Vec<(String, String)> = (0..100).map(|i| (format!("p{i}"), "v".into())).collect();
+        let q = redact(&many);
+        assert_eq!(q.len(), MAX_PARAMS + 1);
+        assert_eq!(q["…"], "36 more parameters not recorded");
+        assert_eq!(truncate("ééé", 3), "é…[truncated 4 bytes]");
+        j.clear();
+        assert_eq!((j.len(), j.bytes()), (0, 0));
+    }
 }

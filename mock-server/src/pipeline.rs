@@ -65,25 +65,46 @@ pub async fn handle(
     router: Router,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, Dropped> {
-    let request_id = new_request_id();
-    let (parts, body) = req.into_parts();
-    let entry = new_entry(&app, &parts, &request_id);
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Ok(too_large(&app, entry, &request_id).await);
+    let base = crate::public_url::for_request(
+        app.settings.public_url.as_deref(),
+        &app.settings.local_url,
+        req.headers(),
+    );
+    crate::public_url::scope(base, async move {
+        let request_id = new_request_id();
+        let (parts, body) = req.into_parts();
+        let entry = new_entry(&app, &parts, &request_id);
+        let body = match Limited::new(body, MAX_BODY).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                return Ok(too_large(&app, entry, &request_id).await);
+            }
+            Err(_) => return Err(Dropped),
+        };
+        let guarded = std::panic::AssertUnwindSafe(core(
+            app.clone(),
+            router,
+            parts,
+            body,
+            request_id.clone(),
+            entry,
+            Mode::Connection,
+        ));
+        match futures_util::FutureExt::catch_unwind(guarded).await {
+            Ok(result) => result,
+            // A defect must cost one answer, never the server: 500 in the documented shape.
+            Err(_) => {
+                tracing::error!(%request_id, "a request handler panicked");
+                let error = ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internalServerError",
+                    "the mock server failed to handle this request",
+                );
+                let response = axum::response::IntoResponse::into_response(error);
+                Ok(finish(&app, response, &request_id, None).await)
+            }
         }
-        Err(_) => return Err(Dropped),
-    };
-    core(
-        app,
-        router,
-        parts,
-        body,
-        request_id,
-        entry,
-        Mode::Connection,
-    )
+    })
     .await
 }
 
@@ -176,6 +197,26 @@ async fn core(
             .find(|(k, _)| k == "client_id")
             .map(|(_, v)| v.clone())
             .or_else(|| basic_user(&parts.headers));
+    }
+
+    // The control plane needs the control token when the server has one.
+    if path.starts_with("/_mock")
+        && let Some(expected) = &app.settings.control_token
+        && !control_token_matches(&parts.headers, expected)
+    {
+        let error = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "controlTokenRequired",
+            "the mock's control plane needs its control token (Authorization: Bearer <token>, \
+             as given by --control-token or MESSENGER_CONNECT_MOCK_CONTROL_TOKEN)",
+        )
+        .header(
+            header::WWW_AUTHENTICATE,
+            "Bearer realm=\"messenger-connect-mock\"",
+        );
+        let response = axum::response::IntoResponse::into_response(error);
+        let response = finish(&app, response, &request_id, None).await;
+        return Ok(record(&app, entry, response));
     }
 
     // Faults never touch the control plane, so a test can always clean up.
@@ -410,14 +451,8 @@ enum Lookup {
 
 fn idempotency_lookup(world: &mut World, slot: &str, fingerprint: [u8; 32]) -> Lookup {
     let now = world.now();
-    if world
-        .idempotency
-        .get(slot)
-        .is_some_and(|r| r.expires <= now)
-    {
-        world.idempotency.remove(slot);
-    }
-    if let Some(record) = world.idempotency.get(slot) {
+    world.idempotency.purge_some(now);
+    if let Some(record) = world.idempotency.get(slot, now) {
         if record.fingerprint != fingerprint {
             return Lookup::Refused(
                 ApiError::new(
@@ -503,6 +538,51 @@ async fn idempotency_store(
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// True when the request carries the control token (compared in constant time).
+fn control_token_matches(headers: &axum::http::HeaderMap, expected: &str) -> bool {
+    let Some(given) = bearer_token(headers) else {
+        return false;
+    };
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// An error the framework answered in plain text (a rejected extractor, a path it could
+/// not decode) as a resource error in the documented shape.
+async fn plain_error_as_json(parts: &mut axum::http::response::Parts, body: Body) -> Body {
+    let text = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, target) = match parts.status.as_u16() {
+        400 => ("badRequest", Some("request")),
+        404 => ("notFound", None),
+        405 => ("methodNotAllowed", None),
+        413 => ("payloadTooLarge", None),
+        415 => ("unsupportedMediaType", Some("Content-Type")),
+        422 => ("validationFailed", Some("body")),
+        _ => ("requestFailed", None),
+    };
+    let mut error = json!({ "code": code, "message": if message.is_empty() { "the request failed".to_string() } else { message } });
+    if let Some(t) = target {
+        error["target"] = json!(t);
+    }
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Body::from(serde_json::to_vec(&json!({ "error": error })).unwrap_or_default())
+}
+
 /// Adds `request-id` and the rate-limit headers, and `innerError` to resource errors.
 async fn finish(
     app: &AppState,
@@ -511,6 +591,16 @@ async fn finish(
     rate: Option<&RateState>,
 ) -> Response<Body> {
     let (mut parts, body) = response.into_parts();
+    let plain = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let body = if parts.status.as_u16() >= 400 && plain {
+        plain_error_as_json(&mut parts, body).await
+    } else {
+        body
+    };
     let is_json = parts
         .headers
         .get(header::CONTENT_TYPE)

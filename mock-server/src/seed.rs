@@ -129,11 +129,7 @@ pub fn seed_time() -> chrono::DateTime<chrono::Utc> {
 
 /// Replaces the world's data (and the clock's offset) with freshly generated data.
 pub fn reset(world: &mut World, params: &SeedParams) {
-    *world = World::new(&crate::config::MockConfig {
-        seed: params.seed,
-        rate_limit: params.rate_limit,
-        ..Default::default()
-    });
+    *world = World::new(params.seed, params.rate_limit, world.journal.max_bytes());
     let now = seed_time();
     for i in 0..params.users {
         let given = GIVEN[i % GIVEN.len()];

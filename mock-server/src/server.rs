@@ -2,13 +2,19 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use crate::config::MockConfig;
 use crate::state::{App, AppState};
+
+/// How long a stopping server lets open requests and sockets finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How often expired records are swept (besides every clock change).
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +30,14 @@ pub enum StartError {
     /// The runtime or its thread could not start.
     #[error("cannot start the server runtime: {0}")]
     Runtime(std::io::Error),
-    /// The embedded spec or key could not be loaded (a build defect).
-    #[error("cannot load built-in data: {0}")]
+    /// The embedded spec or key could not be loaded (a build defect), or the fixtures
+    /// or public URL given are not valid.
+    #[error("cannot start: {0}")]
     Init(String),
+    /// The configuration is unsafe or inconsistent (e.g. a non-loopback bind without a
+    /// control token).
+    #[error("invalid configuration: {0}")]
+    Config(String),
 }
 
 /// A running mock server. It serves on its own runtime thread, so it can be started from
@@ -50,8 +61,24 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Binds `config.host:config.port`, seeds the data and starts serving.
+    ///
+    /// A `host` beyond loopback (`0.0.0.0`, a LAN address) needs a `control_token`: the
+    /// control plane mints tokens and acts as any user, so it is never left open to a
+    /// network.
     pub fn start(config: MockConfig) -> Result<MockServer, StartError> {
-        let wanted = format!("{}:{}", config.host, config.port);
+        let has_token = config.control_token.as_ref().is_some_and(|t| !t.is_empty());
+        if !crate::config::is_loopback(&config.host) && !has_token {
+            return Err(StartError::Config(format!(
+                "binding {} (beyond loopback) needs a control token for /_mock: set \
+                 --control-token or MESSENGER_CONNECT_MOCK_CONTROL_TOKEN",
+                config.host
+            )));
+        }
+        let wanted = if config.host.contains(':') && !config.host.starts_with('[') {
+            format!("[{}]:{}", config.host, config.port)
+        } else {
+            format!("{}:{}", config.host, config.port)
+        };
         let bind_err = |source| StartError::Bind {
             addr: wanted.clone(),
             source,
@@ -59,7 +86,16 @@ impl MockServer {
         let listener = std::net::TcpListener::bind(wanted.as_str()).map_err(bind_err)?;
         listener.set_nonblocking(true).map_err(bind_err)?;
         let addr = listener.local_addr().map_err(bind_err)?;
-        let url = format!("http://{addr}");
+        // A wildcard bind is reached through loopback from this machine.
+        let url = match addr.ip() {
+            std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+                format!("http://127.0.0.1:{}", addr.port())
+            }
+            std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+                format!("http://[::1]:{}", addr.port())
+            }
+            _ => format!("http://{addr}"),
+        };
         let app = Arc::new(App::new(&config, url.clone()).map_err(StartError::Init)?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))
@@ -83,9 +119,16 @@ impl MockServer {
         })
     }
 
-    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    /// Base URL to reach the server from this machine, e.g. `http://127.0.0.1:41234`
+    /// (no trailing slash; loopback for a wildcard bind).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The configured public URL (the issuer of every request), if any; without one the
+    /// issuer follows each request's `Host` header.
+    pub fn public_url(&self) -> Option<&str> {
+        self.app.settings.public_url.as_deref()
     }
 
     /// The bound address.
@@ -98,7 +141,9 @@ impl MockServer {
         crate::control::mock_users(&self.app.world.lock())
     }
 
-    /// Stops serving and waits for the server thread to end.
+    /// Stops serving gracefully and waits for the server thread to end: no new
+    /// connections; requests in progress finish (up to [`SHUTDOWN_GRACE`]); live-event
+    /// sockets are closed with code 1001 ("going away").
     pub fn shutdown(mut self) {
         self.stop();
     }
@@ -119,8 +164,9 @@ impl Drop for MockServer {
     }
 }
 
-/// Accepts connections until `stop` fires. Each connection is served by hyper's HTTP/1
-/// server with upgrades (WebSocket) through [`crate::pipeline::handle`].
+/// Accepts connections until `stop` fires, then shuts down gracefully. Each connection is
+/// served by hyper's HTTP/1 server with upgrades (WebSocket) through
+/// [`crate::pipeline::handle`]. Expired records are swept every [`SWEEP_EVERY`].
 async fn serve(listener: std::net::TcpListener, app: AppState, mut stop: oneshot::Receiver<()>) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
@@ -130,7 +176,21 @@ async fn serve(listener: std::net::TcpListener, app: AppState, mut stop: oneshot
         }
     };
     let router = crate::routes::router(app.clone());
+    let sweeper = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                app.world.lock().sweep();
+            }
+        })
+    };
+    let (stopping_tx, stopping) = watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        while connections.try_join_next().is_some() {}
         let (stream, _) = tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
@@ -147,12 +207,34 @@ async fn serve(listener: std::net::TcpListener, app: AppState, mut stop: oneshot
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             crate::pipeline::handle(app.clone(), router.clone(), req)
         });
-        tokio::spawn(async move {
-            let _ = hyper::server::conn::http1::Builder::new()
+        let mut stopping = stopping.clone();
+        connections.spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades()
-                .await;
+                .with_upgrades();
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopping.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
         });
     }
+    drop(listener);
+    sweeper.abort();
+    tracing::info!("stopping: finishing open requests and closing live sockets");
+    let _ = stopping_tx.send(true);
+    app.begin_shutdown();
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+        app.sockets_closed().await;
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("stopped with requests or sockets still open after the grace period");
+    }
+    connections.abort_all();
 }

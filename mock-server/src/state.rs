@@ -30,8 +30,35 @@ pub struct App {
     pub spec: Spec,
     /// Signs and verifies opaque tokens (skiptokens, delta tokens, CSRF tokens).
     pub signer: TokenSigner,
-    /// The server's own base URL (`http://127.0.0.1:PORT`), the OIDC issuer.
-    pub base_url: String,
+    /// What the server was started with; `POST /_mock/reset` starts from it again.
+    pub settings: Settings,
+    /// Set once the server is stopping (live sockets then close with 1001).
+    pub stopping: std::sync::atomic::AtomicBool,
+    /// Number of open live-event sockets.
+    pub sockets: tokio::sync::watch::Sender<usize>,
+}
+
+/// Counts one open live-event socket while it lives.
+pub struct SocketGuard(AppState);
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.0.sockets.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// The server's start-up settings (command line, environment or [`MockConfig`]).
+pub struct Settings {
+    /// What a reset without a body builds (and what start-up built).
+    pub defaults: crate::seed::SeedParams,
+    /// `--public-url`, normalised; `None`: each request's `Host` decides.
+    pub public_url: Option<String>,
+    /// The bound address as a URL, used when a request has no usable `Host`.
+    pub local_url: String,
+    /// The bearer token `/_mock` requires, if any.
+    pub control_token: Option<String>,
+    /// Fixtures loaded after the generated data, at start and after every reset.
+    pub fixtures: Option<crate::fixtures::Fixtures>,
 }
 
 /// Shared handle to the application state.
@@ -316,8 +343,8 @@ pub struct World {
     pub sessions: HashMap<String, Session>,
     /// Contact books by user id.
     pub contacts: HashMap<String, ContactBook>,
-    /// Idempotency records by (caller, key).
-    pub idempotency: HashMap<String, IdempotentResponse>,
+    /// Idempotency records by (caller, key), bounded and expiring.
+    pub idempotency: crate::idempotency::Store,
     /// Idempotency keys whose first request is still running.
     pub idempotency_in_flight: HashSet<String>,
     /// Rate-limit windows by access token.
@@ -339,12 +366,18 @@ pub struct World {
     pub events: HashMap<String, crate::events::EventLog>,
 }
 
+/// Codes are remembered this long after they expire (a replay then still revokes).
+const CODE_MEMORY_MINUTES: i64 = 10;
+/// Expired access tokens, refresh tokens and device grants are remembered this long (so
+/// a client is told "expired", not "not recognised"), then forgotten.
+const EXPIRED_MEMORY_HOURS: i64 = 24;
+
 impl World {
-    /// An empty world with the given seed.
-    pub fn new(config: &MockConfig) -> Self {
+    /// An empty world with the given seed, rate limit and journal budget.
+    pub fn new(seed: u64, rate_limit: RateLimit, journal_max_bytes: usize) -> Self {
         World {
             clock: Clock::default(),
-            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            rng: ChaCha8Rng::seed_from_u64(seed),
             users: BTreeMap::new(),
             clients: BTreeMap::new(),
             consents: BTreeMap::new(),
@@ -355,12 +388,12 @@ impl World {
             device_grants: HashMap::new(),
             sessions: HashMap::new(),
             contacts: HashMap::new(),
-            idempotency: HashMap::new(),
+            idempotency: crate::idempotency::Store::default(),
             idempotency_in_flight: HashSet::new(),
             windows: HashMap::new(),
-            rate_limit: config.rate_limit,
+            rate_limit,
             faults: Faults::default(),
-            journal: Journal::default(),
+            journal: Journal::new(journal_max_bytes),
             version: 0,
             events: HashMap::new(),
             social: Default::default(),
@@ -371,6 +404,33 @@ impl World {
     /// The server's current time.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Forgets every record that expired by the server clock: idempotency records, codes
+    /// (10 minutes after expiry), access and refresh tokens and device grants (24 hours
+    /// after expiry, so a client is still told "expired" for a while), the rate-limit
+    /// windows of forgotten tokens, and grant families nothing refers to any more. Run by
+    /// every clock change and periodically (see `server.rs`).
+    pub fn sweep(&mut self) {
+        let now = self.now();
+        let code_horizon = now - chrono::Duration::minutes(CODE_MEMORY_MINUTES);
+        let horizon = now - chrono::Duration::hours(EXPIRED_MEMORY_HOURS);
+        self.idempotency.purge(now, None);
+        self.codes.retain(|_, c| c.expires > code_horizon);
+        self.access_tokens.retain(|_, t| t.expires > horizon);
+        self.refresh_tokens.retain(|_, t| t.expires > horizon);
+        self.device_grants.retain(|_, g| g.expires > horizon);
+        let tokens = &self.access_tokens;
+        self.windows.retain(|token, _| tokens.contains_key(token));
+        let mut live: HashSet<&str> = HashSet::new();
+        live.extend(self.access_tokens.values().map(|t| t.family.as_str()));
+        live.extend(self.refresh_tokens.values().map(|t| t.family.as_str()));
+        live.extend(
+            self.codes
+                .values()
+                .filter_map(|c| c.redeemed_family.as_deref()),
+        );
+        self.families.retain(|id, _| live.contains(id.as_str()));
     }
 
     /// A new id: `prefix` followed by 16 lowercase hex digits from the seeded generator.
@@ -407,12 +467,22 @@ impl World {
 }
 
 impl App {
-    /// Builds the state for a server at `base_url` and seeds it from `config`.
-    pub fn new(config: &MockConfig, base_url: String) -> Result<App, String> {
-        let mut world = World::new(config);
-        crate::seed::reset(
-            &mut world,
-            &crate::seed::SeedParams {
+    /// Builds the state for a server bound at `local_url` and seeds it from `config`
+    /// (generated data, then the fixtures). Fails on a bad public URL or fixture.
+    pub fn new(config: &MockConfig, local_url: String) -> Result<App, String> {
+        let spec = Spec::load()?;
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(crate::config::normalise_public_url)
+            .transpose()?;
+        let fixtures = config
+            .fixtures
+            .as_ref()
+            .map(|doc| crate::fixtures::Fixtures::parse(doc, &spec))
+            .transpose()?;
+        let settings = Settings {
+            defaults: crate::seed::SeedParams {
                 seed: config.seed,
                 users: config.users,
                 contacts_per_user: config.contacts_per_user,
@@ -420,14 +490,64 @@ impl App {
                 activities_per_user: config.activities_per_user,
                 rate_limit: config.rate_limit,
             },
-        );
+            public_url,
+            local_url,
+            control_token: config.control_token.clone().filter(|t| !t.is_empty()),
+            fixtures,
+        };
+        let mut world = World::new(config.seed, config.rate_limit, config.journal_max_bytes);
+        crate::seed::reset(&mut world, &settings.defaults);
+        if let Some(f) = &settings.fixtures {
+            f.apply(&mut world)?;
+        }
         let key: [u8; 32] = rand::random();
         Ok(App {
             world: parking_lot::Mutex::new(world),
             keys: Keys::load()?,
-            spec: Spec::load()?,
+            spec,
             signer: TokenSigner::new(&key),
-            base_url,
+            settings,
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            sockets: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    /// Registers an open live-event socket until the guard is dropped.
+    pub fn socket_opened(self: &Arc<Self>) -> SocketGuard {
+        self.sockets.send_modify(|n| *n += 1);
+        SocketGuard(self.clone())
+    }
+
+    /// Marks the server as stopping and ends delivery to every live socket (each closes
+    /// with 1001 "going away").
+    pub fn begin_shutdown(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::Release);
+        for log in self.world.lock().events.values_mut() {
+            log.subscribers.clear();
+        }
+    }
+
+    /// True once [`App::begin_shutdown`] ran.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Resolves when no live-event socket is open.
+    pub async fn sockets_closed(&self) {
+        let mut rx = self.sockets.subscribe();
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
+
+    /// The base URL of the request being served (see [`crate::public_url`]): the OIDC
+    /// issuer and the base of every link. Outside a request, the configured public URL
+    /// or the bound address.
+    pub fn base_url(&self) -> String {
+        crate::public_url::current().unwrap_or_else(|| {
+            self.settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| self.settings.local_url.clone())
         })
     }
 }

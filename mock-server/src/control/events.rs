@@ -1,8 +1,9 @@
 //! `/_mock/events/{userId}`: read a user's live-event log and publish test events,
 //! without a WebSocket.
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

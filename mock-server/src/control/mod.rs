@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{RawQuery, State};
+
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_mock/faults/{id}", delete(remove_fault))
         .route("/_mock/clock", get(get_clock).post(advance_clock))
         .route("/_mock/requests", get(list_requests).delete(clear_requests))
+        .route("/_mock/stats", get(stats))
 }
 
 /// A user as the control plane shows it: with the password, so tests can sign in.
@@ -113,6 +116,9 @@ struct ResetBody {
     rate_limit: Option<RateLimit>,
 }
 
+/// `POST /_mock/reset`: every field left out keeps what the server was started with
+/// (command line, environment or `MockConfig`), and the start-up fixtures are loaded
+/// again, so a suite that resets between tests keeps the server it configured.
 async fn reset(
     State(app): State<AppState>,
     body: axum::body::Bytes,
@@ -122,14 +128,15 @@ async fn reset(
     } else {
         parse(&body)?
     };
-    let users = b.users.unwrap_or(3);
+    let d = &app.settings.defaults;
+    let users = b.users.unwrap_or(d.users);
     if users > 1000 {
         return Err(ApiError::validation(
             "users",
             "'users' must be at most 1000",
         ));
     }
-    let contacts = b.contacts_per_user.unwrap_or(50);
+    let contacts = b.contacts_per_user.unwrap_or(d.contacts_per_user);
     if contacts > 1_000_000 {
         return Err(ApiError::validation(
             "contactsPerUser",
@@ -142,8 +149,8 @@ async fn reset(
             "users × contactsPerUser must be at most 2000000",
         ));
     }
-    let friends = b.friends_per_user.unwrap_or(0);
-    let activities = b.activities_per_user.unwrap_or(0);
+    let friends = b.friends_per_user.unwrap_or(d.friends_per_user);
+    let activities = b.activities_per_user.unwrap_or(d.activities_per_user);
     if friends > 1000 || activities > 10_000 {
         let target = if friends > 1000 {
             "friendsPerUser"
@@ -152,7 +159,7 @@ async fn reset(
         };
         return Err(ApiError::validation(target, "too large"));
     }
-    let rate_limit = b.rate_limit.unwrap_or_default();
+    let rate_limit = b.rate_limit.unwrap_or(d.rate_limit);
     if rate_limit.limit == 0 || rate_limit.window_seconds == 0 {
         return Err(ApiError::validation(
             "rateLimit",
@@ -160,7 +167,7 @@ async fn reset(
         ));
     }
     let params = SeedParams {
-        seed: b.seed.unwrap_or(1),
+        seed: b.seed.unwrap_or(d.seed),
         users,
         contacts_per_user: contacts,
         friends_per_user: friends,
@@ -169,6 +176,10 @@ async fn reset(
     };
     let mut world = app.world.lock();
     seed::reset(&mut world, &params);
+    if let Some(f) = &app.settings.fixtures {
+        f.apply(&mut world)
+            .map_err(|e| ApiError::validation("fixtures", e))?;
+    }
     Ok(axum::Json(json!({ "users": mock_users(&world) })))
 }
 
@@ -176,20 +187,38 @@ async fn list_users(State(app): State<AppState>) -> axum::Json<Value> {
     axum::Json(json!({ "users": mock_users(&app.world.lock()) }))
 }
 
-async fn create_user(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
-    let map = validate::object(&body)?;
+/// The fields of a new user (`displayName`, `email`, `password`), validated.
+pub(crate) fn user_fields(
+    map: &serde_json::Map<String, Value>,
+) -> ApiResult<(String, String, String)> {
     let field = |k: &str| map.get(k).cloned().unwrap_or(Value::Null);
     let display_name = validate::text(&field("displayName"), "displayName", 100)?;
     let email = validate::email(&field("email"), "email")?;
     let password = validate::string(&field("password"), "password", 1, 256)?;
-    let mut world = app.world.lock();
+    Ok((display_name, email, password))
+}
+
+/// Adds a user (with an empty contact book); 409 when the email or id is taken.
+pub(crate) fn add_user(
+    world: &mut World,
+    id: Option<String>,
+    (display_name, email, password): (String, String, String),
+) -> ApiResult<MockUser> {
     if world.user_by_email(&email).is_some() {
         return Err(
             ApiError::conflict("conflict", "a user with this email already exists").target("email"),
         );
     }
+    if id.as_ref().is_some_and(|id| world.users.contains_key(id)) {
+        return Err(
+            ApiError::conflict("conflict", "a user with this id already exists").target("id"),
+        );
+    }
     let now = world.now();
-    let id = world.new_id("u");
+    let id = match id {
+        Some(id) => id,
+        None => world.new_id("u"),
+    };
     let (given, family) = match display_name.split_once(' ') {
         Some((g, f)) => (g.to_string(), f.to_string()),
         None => (display_name.clone(), String::new()),
@@ -211,6 +240,12 @@ async fn create_user(State(app): State<AppState>, body: axum::body::Bytes) -> Ap
     let out = mock_user(&user);
     world.users.insert(id.clone(), user);
     world.contacts.entry(id).or_default();
+    Ok(out)
+}
+
+async fn create_user(State(app): State<AppState>, body: axum::body::Bytes) -> ApiResult<Response> {
+    let fields = user_fields(&validate::object(&body)?)?;
+    let out = add_user(&mut app.world.lock(), None, fields)?;
     Ok((StatusCode::CREATED, axum::Json(out)).into_response())
 }
 
@@ -232,11 +267,16 @@ fn scopes_field(value: Option<&Value>, target: &str) -> ApiResult<BTreeSet<Strin
     Ok(out)
 }
 
-async fn create_client(
-    State(app): State<AppState>,
-    body: axum::body::Bytes,
-) -> ApiResult<Response> {
-    let map = validate::object(&body)?;
+/// The fields of a new app, validated.
+pub(crate) struct ClientFields {
+    name: String,
+    redirect_uris: Vec<String>,
+    public: bool,
+    scopes: BTreeSet<String>,
+}
+
+/// Reads `name`, `redirectUris`, `public` and `scopes` (every scope when absent).
+pub(crate) fn client_fields(map: &serde_json::Map<String, Value>) -> ApiResult<ClientFields> {
     let name = validate::text(map.get("name").unwrap_or(&Value::Null), "name", 100)?;
     let no_uris = json!([]);
     let uris = validate::array(
@@ -268,23 +308,61 @@ async fn create_client(
         None => crate::oauth::SCOPES.iter().map(|s| s.to_string()).collect(),
         Some(v) => scopes_field(Some(v), "scopes")?,
     };
-    let mut world = app.world.lock();
-    let id = world.new_id("app_");
-    let secret = (!public).then(|| world.new_secret("cs_"));
+    Ok(ClientFields {
+        name,
+        redirect_uris,
+        public,
+        scopes,
+    })
+}
+
+/// Registers an app; `id` and `secret` are generated unless given (a public app has no
+/// secret). Returns the app as `POST /_mock/clients` shows it.
+pub(crate) fn add_client(
+    world: &mut World,
+    fields: ClientFields,
+    id: Option<String>,
+    secret: Option<String>,
+) -> ApiResult<Value> {
+    if id.as_ref().is_some_and(|id| world.clients.contains_key(id)) {
+        return Err(
+            ApiError::conflict("conflict", "an app with this clientId already exists")
+                .target("clientId"),
+        );
+    }
+    let id = match id {
+        Some(id) => id,
+        None => world.new_id("app_"),
+    };
+    let secret = match (fields.public, secret) {
+        (true, _) => None,
+        (false, Some(s)) => Some(s),
+        (false, None) => Some(world.new_secret("cs_")),
+    };
     let client = OAuthClient {
         id: id.clone(),
         secret: secret.clone(),
-        name: name.clone(),
-        redirect_uris: redirect_uris.clone(),
-        scopes: scopes.clone(),
+        name: fields.name.clone(),
+        redirect_uris: fields.redirect_uris.clone(),
+        scopes: fields.scopes.clone(),
     };
     world.clients.insert(id.clone(), client);
     let mut out = json!({
-        "clientId": id, "name": name, "redirectUris": redirect_uris, "public": public, "scopes": scopes,
+        "clientId": id, "name": fields.name, "redirectUris": fields.redirect_uris,
+        "public": fields.public, "scopes": fields.scopes,
     });
     if let Some(s) = secret {
         out["clientSecret"] = json!(s);
     }
+    Ok(out)
+}
+
+async fn create_client(
+    State(app): State<AppState>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let fields = client_fields(&validate::object(&body)?)?;
+    let out = add_client(&mut app.world.lock(), fields, None, None)?;
     Ok((StatusCode::CREATED, axum::Json(out)).into_response())
 }
 
@@ -409,29 +487,70 @@ async fn advance_clock(
             )
         })?;
     let mut world = app.world.lock();
-    world.clock.advance(seconds);
+    world
+        .clock
+        .advance(seconds)
+        .map_err(|e| ApiError::validation("advanceSeconds", e))?;
+    // What expired in the jump is forgotten now, not at the next periodic sweep.
+    world.sweep();
     Ok(axum::Json(json!({ "now": rfc3339(world.now()) })))
 }
 
-#[derive(Deserialize)]
-struct RequestFilter {
-    path: Option<String>,
-    method: Option<String>,
-}
-
+/// `GET /_mock/requests?path=&method=`: each parameter at most once (400 naming it).
 async fn list_requests(
     State(app): State<AppState>,
-    Query(f): Query<RequestFilter>,
-) -> axum::Json<Value> {
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::Json<Value>> {
+    let mut path = None;
+    let mut method = None;
+    for (k, v) in crate::pipeline::query_pairs(raw.as_deref()) {
+        let slot = match k.as_str() {
+            "path" => &mut path,
+            "method" => &mut method,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(ApiError::validation(
+                k.clone(),
+                format!("'{k}' is given more than once"),
+            ));
+        }
+        *slot = Some(v);
+    }
     let entries = app
         .world
         .lock()
         .journal
-        .find(f.path.as_deref(), f.method.as_deref());
-    axum::Json(json!({ "requests": entries }))
+        .find(path.as_deref(), method.as_deref());
+    Ok(axum::Json(json!({ "requests": entries })))
 }
 
 async fn clear_requests(State(app): State<AppState>) -> StatusCode {
     app.world.lock().journal.clear();
     StatusCode::NO_CONTENT
+}
+
+/// `GET /_mock/stats`: what the server holds in its bounded stores, to watch a long run.
+async fn stats(State(app): State<AppState>) -> axum::Json<Value> {
+    let world = app.world.lock();
+    let sockets: usize = world.events.values().map(|l| l.subscribers.len()).sum();
+    let contacts: usize = world.contacts.values().map(|b| b.items.len()).sum();
+    axum::Json(json!({
+        "journal": {
+            "entries": world.journal.len(),
+            "bytes": world.journal.bytes(),
+            "maxBytes": world.journal.max_bytes(),
+        },
+        "idempotency": {
+            "records": world.idempotency.len(),
+            "bytes": world.idempotency.bytes(),
+        },
+        "accessTokens": world.access_tokens.len(),
+        "refreshTokens": world.refresh_tokens.len(),
+        "authorizationCodes": world.codes.len(),
+        "deviceGrants": world.device_grants.len(),
+        "eventSockets": sockets,
+        "users": world.users.len(),
+        "contacts": contacts,
+    }))
 }

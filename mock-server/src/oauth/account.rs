@@ -1,7 +1,8 @@
 //! `GET /account`: the signed-in user's apps, each with a button that removes its
 //! permissions (every token of that grant is revoked at once).
 
-use axum::extract::{Path, State};
+use crate::extract::Path;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 

@@ -88,6 +88,15 @@ impl AuthRequest {
 #[allow(clippy::result_large_err)] // the error is the response itself, built once per request
 fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Response> {
     let get = |k: &str| field(params, k).map(str::to_string);
+    // RFC 6749 §3.1: no parameter twice. Without one client and redirect URI, nothing can
+    // be redirected to: an error page; any other repeat is redirected as invalid_request.
+    let repeated = browser::repeated(params);
+    if let Some(name @ ("client_id" | "redirect_uri")) = repeated {
+        return Err(pages::error_page(
+            StatusCode::BAD_REQUEST,
+            &format!("The parameter {name} is given more than once."),
+        ));
+    }
     let client_id = get("client_id").unwrap_or_default();
     let Some(client) = world.clients.get(&client_id) else {
         return Err(pages::error_page(
@@ -122,6 +131,12 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
         prompt: get("prompt"),
         login_hint: get("login_hint"),
     };
+    if let Some(name) = repeated {
+        return Err(request.error(
+            "invalid_request",
+            &format!("the parameter '{name}' is given more than once"),
+        ));
+    }
     if get("response_type").as_deref() != Some("code") {
         return Err(request.error("unsupported_response_type", "response_type must be code"));
     }

@@ -102,3 +102,26 @@ pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub fn form(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
+
+/// The first parameter given more than once, if any. OAuth forbids repeats at the
+/// authorization and token endpoints (RFC 6749 §3.1, §3.2).
+pub fn repeated(params: &[(String, String)]) -> Option<&str> {
+    params.iter().enumerate().find_map(|(i, (k, _))| {
+        params[..i]
+            .iter()
+            .any(|(earlier, _)| earlier == k)
+            .then_some(k.as_str())
+    })
+}
+
+/// Parses the form of an OAuth endpoint: a repeated parameter is `invalid_request`.
+pub fn oauth_form(body: &[u8]) -> Result<Vec<(String, String)>, crate::error::OAuthError> {
+    let params = form(body);
+    if let Some(name) = repeated(&params) {
+        return Err(crate::error::OAuthError::new(
+            "invalid_request",
+            format!("the parameter '{name}' is given more than once"),
+        ));
+    }
+    Ok(params)
+}

@@ -26,7 +26,10 @@ pub async fn authorize(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = match super::browser::oauth_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
     let mut world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
         Ok(c) => c,
@@ -65,7 +68,7 @@ pub async fn authorize(
             redeemed: false,
         },
     );
-    let verification_uri = format!("{}/device", app.base_url);
+    let verification_uri = format!("{}/device", app.base_url());
     let mut response = axum::Json(json!({
         "device_code": device_code,
         "user_code": user_code,

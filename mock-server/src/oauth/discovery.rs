@@ -7,10 +7,17 @@ use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-/// `GET /.well-known/openid-configuration`.
+/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and
+/// `GET /.well-known/oauth-authorization-server` (RFC 8414): the same metadata. The
+/// issuer is the request's base URL (see [`crate::public_url`]), so it equals the URL the
+/// client discovered from.
 pub async fn configuration(State(app): State<AppState>) -> axum::Json<Value> {
-    let base = &app.base_url;
-    axum::Json(json!({
+    axum::Json(metadata(&app.base_url()))
+}
+
+/// The authorization server's metadata for issuer `base`.
+pub fn metadata(base: &str) -> Value {
+    json!({
         "issuer": base,
         "authorization_endpoint": format!("{base}/oauth/authorize"),
         "token_endpoint": format!("{base}/oauth/token"),
@@ -36,7 +43,12 @@ pub async fn configuration(State(app): State<AppState>) -> axum::Json<Value> {
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "name", "given_name",
             "family_name", "locale", "picture", "updated_at", "email", "email_verified"
         ],
-    }))
+        // Absent would mean `true` (Discovery §3): the mock has no request objects.
+        "request_uri_parameter_supported": false,
+        "request_parameter_supported": false,
+        "claims_parameter_supported": false,
+        "claim_types_supported": ["normal"],
+    })
 }
 
 /// `GET /oauth/jwks`.

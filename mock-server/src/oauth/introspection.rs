@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::browser::{field, form};
+use super::browser::field;
 use super::client_auth;
 use crate::error::OAuthError;
 use crate::state::AppState;
@@ -17,7 +17,10 @@ pub async fn revoke(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = match super::browser::oauth_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
     let mut world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
         Ok(c) => c,
@@ -53,7 +56,10 @@ pub async fn introspect(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = match super::browser::oauth_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
     let world = app.world.lock();
     let client = match client_auth::authenticate(&world, &headers, &form) {
         Ok(c) => c,
@@ -105,7 +111,7 @@ pub async fn introspect(
         "token_type": kind,
         "exp": exp.timestamp(),
         "aud": family.client_id,
-        "iss": app.base_url,
+        "iss": app.base_url(),
     });
     if let Some(iat) = iat {
         out["iat"] = json!(iat.timestamp());

@@ -148,7 +148,7 @@ fn id_token(
     now: DateTime<Utc>,
 ) -> Option<String> {
     let mut claims = user_claims(world, user_id, &grant.scopes);
-    claims["iss"] = json!(app.base_url);
+    claims["iss"] = json!(app.base_url());
     claims["aud"] = json!(client_id);
     claims["iat"] = json!(now.timestamp());
     claims["exp"] = json!((now + Duration::seconds(ACCESS_TTL_SECONDS)).timestamp());

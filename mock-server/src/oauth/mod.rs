@@ -23,6 +23,10 @@ pub fn routes() -> Router<AppState> {
             "/.well-known/openid-configuration",
             get(discovery::configuration),
         )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(discovery::configuration),
+        )
         .route("/oauth/jwks", get(discovery::jwks))
         .route(
             "/oauth/userinfo",

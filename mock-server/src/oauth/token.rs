@@ -11,7 +11,7 @@ use chrono::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::browser::{field, form};
+use super::browser::field;
 use super::client_auth;
 use super::issue::{self, Grant};
 use crate::error::OAuthError;
@@ -26,7 +26,10 @@ pub async fn token(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let form = form(&body);
+    let form = match super::browser::oauth_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
     let mut world = app.world.lock();
     let result =
         client_auth::authenticate(&world, &headers, &form).and_then(|client| {

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -140,7 +141,7 @@ async fn create(
     let mut response = (StatusCode::CREATED, axum::Json(value)).into_response();
     if let Ok(l) = HeaderValue::from_str(&format!(
         "{}/v1/me/conversations/{id}/messages",
-        app.base_url
+        app.base_url()
     )) {
         response.headers_mut().insert(header::LOCATION, l);
     }

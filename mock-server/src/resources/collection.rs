@@ -128,7 +128,7 @@ impl ListQuery {
             token,
             collection: collection.to_string(),
             user: user.to_string(),
-            link_base: format!("{}{path}", app.base_url),
+            link_base: format!("{}{path}", app.base_url()),
         })
     }
 

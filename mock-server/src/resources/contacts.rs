@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -305,7 +306,7 @@ async fn create(
     let value = representation(&input, &meta)?;
     commit(&mut world, &user, &id, Some(value.clone()));
     drop(world);
-    let location = format!("{}/v1/me/contacts/{id}", app.base_url);
+    let location = format!("{}/v1/me/contacts/{id}", app.base_url());
     Ok(with_etag(
         StatusCode::CREATED,
         value,

@@ -69,7 +69,7 @@ pub async fn delta(
                 ApiError::validation("$top", format!("'$top' must be 1 to {MAX_TOP}"))
             })?,
     };
-    let base = format!("{}{}", app.base_url, uri.path());
+    let base = format!("{}{}", app.base_url(), uri.path());
     let mut world = app.world.lock();
     let now = world.now();
     let epoch = world.epoch;

@@ -23,7 +23,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Value, json};
-use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::events::Inbox;
 
 use crate::auth::{ActAs, Caller};
 use crate::error::{ApiError, ApiResult};
@@ -38,8 +39,14 @@ const EVENT_SEQ: &str = "event-seq";
 
 /// Close code sent when the token stops being valid.
 const CLOSE_POLICY: u16 = 1008;
+/// Close code sent when the mock server stops.
+const CLOSE_GOING_AWAY: u16 = 1001;
 /// Close code sent when the mock is reset under an open socket.
 const CLOSE_RESTART: u16 = 1012;
+/// Close code sent after `resync` to a reader that fell too far behind ("try again later").
+const CLOSE_SLOW: u16 = 1013;
+/// A frame the client does not take within this long ends the connection.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Routes of the live-events socket.
 pub fn routes() -> Router<AppState> {
@@ -106,7 +113,7 @@ async fn events(
             ApiError::validation("since", "'since' must be a non-negative integer")
         })?),
     };
-    let (session, rx, ws, current) = {
+    let (session, inbox, ws, current) = {
         let mut world = app.world.lock();
         let caller = match (&act_as, &token) {
             (Some(Extension(ActAs(user))), _) => Caller::acting_as(user.clone()),
@@ -132,7 +139,7 @@ async fn events(
             )
             .header(header::UPGRADE, "websocket"));
         };
-        let rx = crate::events::subscribe(&mut world, &user_id, since)?;
+        let inbox = crate::events::subscribe(&mut world, &user_id, since)?;
         let close_after = world
             .faults
             .take_socket(EVENTS_PATH)
@@ -144,9 +151,9 @@ async fn events(
             close_after,
             sent: 0,
         };
-        (session, rx, ws, current)
+        (session, inbox, ws, current)
     };
-    let mut response = ws.on_upgrade(move |socket| run(app, socket, rx, session));
+    let mut response = ws.on_upgrade(move |socket| run(app, socket, inbox, session));
     // Subscribed under the same lock that read `current`: every later event comes here.
     response
         .headers_mut()
@@ -155,23 +162,40 @@ async fn events(
 }
 
 /// Serves one socket until either side closes it.
-async fn run(
-    app: AppState,
-    mut socket: WebSocket,
-    mut rx: UnboundedReceiver<Value>,
-    mut session: Session,
-) {
+async fn run(app: AppState, mut socket: WebSocket, mut inbox: Inbox, mut session: Session) {
+    let _open = app.socket_opened();
+    for frame in std::mem::take(&mut inbox.replay) {
+        if session.close_after.is_some_and(|n| session.sent >= n) {
+            return;
+        }
+        if !send(&app, &mut socket, &mut session, frame.to_string().into()).await {
+            return;
+        }
+    }
     loop {
         if session.close_after.is_some_and(|n| session.sent >= n) {
             // The closeSocket fault: drop the connection without a close frame.
             return;
         }
         tokio::select! {
-            frame = rx.recv() => match frame {
+            frame = inbox.recv() => match frame {
                 Some(frame) => {
                     if !send(&app, &mut socket, &mut session, frame).await {
                         return;
                     }
+                }
+                None if inbox.overflowed() => {
+                    // A slow consumer: tell it to resync (it reconnects with `since`).
+                    let seq = app.world.lock().events.get(&session.user_id).map_or(0, |l| l.seq);
+                    let frame = crate::events::resync_frame(seq).to_string().into();
+                    if send(&app, &mut socket, &mut session, frame).await {
+                        close(&mut socket, CLOSE_SLOW, "the reader fell too far behind; resync").await;
+                    }
+                    return;
+                }
+                None if app.is_stopping() => {
+                    close(&mut socket, CLOSE_GOING_AWAY, "the mock server is stopping").await;
+                    return;
                 }
                 None => {
                     close(&mut socket, CLOSE_RESTART, "the mock server was reset").await;
@@ -183,14 +207,14 @@ async fn run(
                 Some(Ok(Message::Text(text))) => {
                     let reply = client_frame(&app, &session, text.as_str());
                     if let Some(reply) = reply
-                        && !send(&app, &mut socket, &mut session, reply).await
+                        && !send(&app, &mut socket, &mut session, reply.to_string().into()).await
                     {
                         return;
                     }
                 }
                 Some(Ok(Message::Binary(_))) => {
                     let reply = error_frame("binary frames are not supported; send JSON text frames");
-                    if !send(&app, &mut socket, &mut session, reply).await {
+                    if !send(&app, &mut socket, &mut session, reply.to_string().into()).await {
                         return;
                     }
                 }
@@ -203,7 +227,12 @@ async fn run(
 
 /// Sends one frame after checking that the token still stands; false when the socket
 /// is done (closed for a revoked token, or gone).
-async fn send(app: &AppState, socket: &mut WebSocket, session: &mut Session, frame: Value) -> bool {
+async fn send(
+    app: &AppState,
+    socket: &mut WebSocket,
+    session: &mut Session,
+    frame: axum::extract::ws::Utf8Bytes,
+) -> bool {
     if let Some(token) = &session.token {
         let valid = {
             let world = app.world.lock();
@@ -214,12 +243,10 @@ async fn send(app: &AppState, socket: &mut WebSocket, session: &mut Session, fra
             return false;
         }
     }
-    if socket
-        .send(Message::Text(frame.to_string().into()))
-        .await
-        .is_err()
-    {
-        return false;
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(frame))).await {
+        Ok(Ok(())) => {}
+        // Gone, or not reading at all: end the connection (its queue goes with it).
+        Ok(Err(_)) | Err(_) => return false,
     }
     session.sent += 1;
     true

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -143,7 +144,7 @@ async fn create(
     );
     drop(world);
     let mut response = (StatusCode::CREATED, axum::Json(value)).into_response();
-    if let Ok(l) = HeaderValue::from_str(&format!("{}/v1/me/invitations/{id}", app.base_url)) {
+    if let Ok(l) = HeaderValue::from_str(&format!("{}/v1/me/invitations/{id}", app.base_url())) {
         response.headers_mut().insert(header::LOCATION, l);
     }
     Ok(response)

@@ -1,7 +1,8 @@
 //! `/v1/me`, `/v1/me/status` and `/v1/users/{id}`: profile and status.
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 

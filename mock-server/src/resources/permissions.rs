@@ -1,7 +1,8 @@
 //! `/v1/me/permissions`: the calling app's grant, and how the user disconnects it.
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use serde_json::{Value, json};

@@ -2,8 +2,9 @@
 //! same contacts. Its parameters are translated to an OData query (literals escaped by
 //! [`odata::quote`]) and run by the same engine, so both forms always agree.
 
+use crate::extract::Path;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use serde_json::{Value, json};
 
