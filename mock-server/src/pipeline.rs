@@ -71,6 +71,7 @@ pub async fn handle(
         req.headers(),
     );
     crate::public_url::scope(base, async move {
+        let _counted = InProgress::enter(&app);
         let request_id = new_request_id();
         let (parts, body) = req.into_parts();
         let entry = new_entry(&app, &parts, &request_id);
@@ -372,6 +373,25 @@ async fn core(
         Some(FaultKind::Malformed) => Ok(malformed(response)),
         Some(FaultKind::Truncated) => Ok(truncated(response).await),
         _ => Ok(response),
+    }
+}
+
+/// Counts a request in [`crate::state::App::in_progress`] while it is handled.
+struct InProgress(AppState);
+
+impl InProgress {
+    fn enter(app: &AppState) -> InProgress {
+        app.in_progress
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        InProgress(app.clone())
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        self.0
+            .in_progress
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 

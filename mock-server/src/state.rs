@@ -36,6 +36,8 @@ pub struct App {
     pub stopping: std::sync::atomic::AtomicBool,
     /// Number of open live-event sockets.
     pub sockets: tokio::sync::watch::Sender<usize>,
+    /// Requests being handled right now.
+    pub in_progress: std::sync::atomic::AtomicUsize,
 }
 
 /// Counts one open live-event socket while it lives.
@@ -509,6 +511,7 @@ impl App {
             settings,
             stopping: std::sync::atomic::AtomicBool::new(false),
             sockets: tokio::sync::watch::Sender::new(0),
+            in_progress: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 

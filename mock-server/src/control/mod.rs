@@ -552,5 +552,6 @@ async fn stats(State(app): State<AppState>) -> axum::Json<Value> {
         "eventSockets": sockets,
         "users": world.users.len(),
         "contacts": contacts,
+        "requestsInProgress": app.in_progress.load(std::sync::atomic::Ordering::Acquire),
     }))
 }
