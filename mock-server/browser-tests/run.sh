@@ -2,8 +2,9 @@
 # End-to-end browser tests of the mock server's HTML pages (DESIGN §2.1, §2.8 "HTML forms").
 #
 # Installs Debian's Chromium if it is missing (never downloads a Playwright browser),
-# installs playwright-core with `npm ci`, builds the mock, starts it on a free port, waits
-# for GET /health, runs `node --test pages.test.mjs` with MOCK_URL set, and stops the
+# installs playwright-core and openid-client with `npm ci`, builds the mock, starts it on a free port, waits
+# for GET /health, runs `node --test pages.test.mjs oidc.test.mjs` with MOCK_URL (and
+# MOCK_BIN, for the test that starts a second mock with --public-url) set, and stops the
 # server on exit. Exits with node's status. Screenshots go to ${OUT_DIR:-<repo>/out/browser}.
 set -euo pipefail
 
@@ -79,7 +80,7 @@ log "mock at $URL (pid $SERVER_PID); screenshots in $OUT_DIR"
 # 5. The tests.
 mkdir -p "$OUT_DIR"
 set +e
-(cd "$HERE" && MOCK_URL="$URL" node --test --test-reporter=spec pages.test.mjs)
+(cd "$HERE" && MOCK_URL="$URL" MOCK_BIN="$BIN" node --test --test-reporter=spec pages.test.mjs oidc.test.mjs)
 status=$?
 set -e
 exit "$status"

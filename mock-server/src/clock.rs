@@ -20,8 +20,8 @@ pub fn latest() -> DateTime<Utc> {
 impl Clock {
     /// The current time as the server sees it.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-            .checked_add_signed(Duration::seconds(self.offset_seconds))
+        Duration::try_seconds(self.offset_seconds)
+            .and_then(|d| Utc::now().checked_add_signed(d))
             .unwrap_or_else(latest)
             .min(latest())
     }
@@ -30,9 +30,8 @@ impl Clock {
     /// clock as it was, when the new time would pass [`latest`].
     pub fn advance(&mut self, seconds: i64) -> Result<(), String> {
         let seconds = seconds.max(0);
-        let reachable = self
-            .now()
-            .checked_add_signed(Duration::seconds(seconds))
+        let reachable = Duration::try_seconds(seconds)
+            .and_then(|d| self.now().checked_add_signed(d))
             .is_some_and(|t| t <= latest());
         if !reachable {
             return Err(format!(
