@@ -222,12 +222,9 @@ impl Fixtures {
                 let version = world.next_version();
                 let value = representation(fields, &meta(id.clone(), version, now))
                     .map_err(|e| fail(at(&format!("contacts/{user}/{i}"), e)))?;
-                world
-                    .contacts
-                    .entry(owner.clone())
-                    .or_default()
-                    .items
-                    .insert(id, StoredContact::new(value));
+                let book = world.contacts.entry(owner.clone()).or_default();
+                book.sorted.clear();
+                book.items.insert(id, StoredContact::new(value));
             }
         }
         for (i, (a, b)) in self.friends.iter().enumerate() {

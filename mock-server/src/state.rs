@@ -232,6 +232,32 @@ pub struct ContactBook {
     pub seq: u64,
     /// Every change with a sequence number ≤ this has been pruned from the log.
     pub floor: u64,
+    /// The items in the order of an `$orderby` (by its canonical text), made on first use
+    /// and dropped at every change: an ordered index that a sorted, filtered page walks
+    /// instead of sorting. At most [`SORTED_ORDERS`] orders are kept.
+    pub sorted: HashMap<String, Arc<Vec<StoredContact>>>,
+}
+
+/// Orders a contact book keeps sorted at once (the oldest set is dropped beyond this).
+pub const SORTED_ORDERS: usize = 8;
+
+impl ContactBook {
+    /// The items in the order of `keys` (canonical text `order`), sorted on first use.
+    pub fn sorted(
+        &mut self,
+        order: &str,
+        keys: &[crate::odata::OrderKey],
+    ) -> Arc<Vec<StoredContact>> {
+        if let Some(s) = self.sorted.get(order) {
+            return s.clone();
+        }
+        if self.sorted.len() >= SORTED_ORDERS {
+            self.sorted.clear();
+        }
+        let s = Arc::new(crate::odata::sort_items(&self.items, keys));
+        self.sorted.insert(order.to_string(), s.clone());
+        s
+    }
 }
 
 /// A stored version of a contact: its JSON value (what listings, filters and `GET`

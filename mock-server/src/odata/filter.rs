@@ -26,6 +26,36 @@ impl Filter {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// A literal the string property at `path` must start with (case-insensitively) for
+    /// an item to match: from `startswith(path, 'lit')` or `path eq 'lit'`, alone or as
+    /// one part of a top-level `and`. Lets an ordered scan skip the rest.
+    pub(crate) fn required_prefix(&self, path: &[String]) -> Option<&str> {
+        let parts = match &self.expr {
+            Expr::And(parts) => parts.as_slice(),
+            one => std::slice::from_ref(one),
+        };
+        parts.iter().find_map(|e| {
+            let (prop, lit) = match e {
+                Expr::Func(StrFn::StartsWith, a, b) => (a, b),
+                Expr::Cmp(CmpOp::Eq, a, b) => match (a, b) {
+                    (Operand::Lit(_), _) => (b, a),
+                    _ => (a, b),
+                },
+                _ => return None,
+            };
+            match (prop, lit) {
+                (
+                    Operand::Path {
+                        path: PathRef { var: None, segs },
+                        kind: Kind::Str,
+                    },
+                    Operand::Lit(Lit::Str(s)),
+                ) if segs.as_slice() == path => Some(s.as_str()),
+                _ => None,
+            }
+        })
+    }
 }
 
 /// Quotes a value as an OData string literal: `O'Brien` → `'O''Brien'`.

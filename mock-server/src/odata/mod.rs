@@ -22,7 +22,7 @@ mod paging_tests;
 pub use filter::{Filter, quote};
 pub use link::next_link;
 pub use orderby::{OrderKey, compare};
-pub use paging::{Item, PageItem, PageResult, Position, page};
+pub use paging::{Item, PageItem, PageResult, Position, page, page_presorted, sort_items};
 pub use query::{Limits, QueryOptions, query_fingerprint};
 pub use schema::{PropType, ScalarType, Schema};
 pub use search::Search;

@@ -7,7 +7,7 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::orderby::{OrderKey, SortVal, compare_vals, key_value, sort_val};
+use super::orderby::{OrderKey, SortVal, compare_vals, key_value, sort_val, sort_vals};
 use super::query::QueryOptions;
 use super::select;
 
@@ -275,5 +275,127 @@ pub(crate) fn page_sorted<'a, V: Item>(
             .filter(|_| more)
             .map(|e| position_of(e.id, e.item.as_ref(), keys)),
         count: opts.count.then_some(count),
+    }
+}
+
+/// A collection's items in the total order of `keys` (then id), for
+/// [`page_presorted`]: made once per order and reused until the collection changes.
+pub fn sort_items<V: Item + Clone>(items: &BTreeMap<String, V>, keys: &[OrderKey]) -> Vec<V> {
+    let mut decorated: Vec<(Vec<SortVal<'_>>, &str, &V)> = items
+        .iter()
+        .map(|(id, v)| (sort_vals(v.as_ref(), keys), id.as_str(), v))
+        .collect();
+    decorated.sort_by(|a, b| compare_vals(&a.0, a.1, &b.0, b.1, keys));
+    decorated.into_iter().map(|(_, _, v)| v.clone()).collect()
+}
+
+fn id_of(item: &Value) -> &str {
+    item.get("id").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Where an item sits relative to the items whose first sort key starts with `prefix`
+/// (case-insensitively, like `startswith`): 0 before them in the page order, 1 among
+/// them, 2 after them. Monotone along the sorted order.
+fn prefix_class(item: &Value, key: &OrderKey, prefix: &str) -> u8 {
+    let rel = match sort_val(key_value(item, key), key) {
+        SortVal::Text(s) => {
+            let mut folded = s.chars().flat_map(char::to_lowercase);
+            let mut order = Ordering::Equal;
+            for p in prefix.chars().flat_map(char::to_lowercase) {
+                match folded.next() {
+                    None => {
+                        order = Ordering::Less;
+                        break;
+                    }
+                    Some(c) if c == p => {}
+                    Some(c) => {
+                        order = c.cmp(&p);
+                        break;
+                    }
+                }
+            }
+            order
+        }
+        // Nulls, booleans and numbers sort before text; other kinds after it.
+        SortVal::Null | SortVal::Bool(_) | SortVal::Num(_) => Ordering::Less,
+        _ => Ordering::Greater,
+    };
+    let rel = if key.desc { rel.reverse() } else { rel };
+    match rel {
+        Ordering::Less => 0,
+        Ordering::Equal => 1,
+        Ordering::Greater => 2,
+    }
+}
+
+/// One page over `sorted` (the collection in the order of `opts.orderby`, from
+/// [`sort_items`]): the same result as [`page`], without sorting. The start is found by
+/// binary search (the keyset position), and when `$filter` requires the first sort key
+/// to start with a literal (`startswith(key, 'A') and ...`), the scan is narrowed to the
+/// items that can match; it stops once the page is full (unless `$count` asks for all).
+pub fn page_presorted<'a, V: Item>(
+    sorted: &'a [V],
+    opts: &'a QueryOptions,
+    after: Option<&Position>,
+) -> PageResult<'a> {
+    let keys = opts.orderby.as_slice();
+    let (mut lower, mut upper) = (0, sorted.len());
+    if let (Some(first), Some(filter)) = (keys.first(), &opts.filter)
+        && let Some(prefix) = filter.required_prefix(&first.path)
+    {
+        lower = sorted.partition_point(|v| prefix_class(v.as_ref(), first, prefix) == 0);
+        upper = sorted.partition_point(|v| prefix_class(v.as_ref(), first, prefix) <= 1);
+    }
+    let start = match after {
+        None => lower,
+        Some(p) => {
+            let pv: Vec<SortVal<'_>> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| sort_val(p.keys.get(i), k))
+                .collect();
+            let at = sorted.partition_point(|v| {
+                let v = v.as_ref();
+                compare_vals(&sort_vals(v, keys), id_of(v), &pv, &p.id, keys) != Ordering::Greater
+            });
+            at.max(lower)
+        }
+    };
+    let skip = if after.is_some() { 0 } else { opts.skip };
+    let mut out = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    let mut skipped = 0;
+    if opts.top > 0 {
+        for v in sorted.get(start..upper.max(start)).unwrap_or_default() {
+            if !selected(opts, v.as_ref()) {
+                continue;
+            }
+            if skipped < skip {
+                skipped += 1;
+                continue;
+            }
+            if out.len() == opts.top {
+                more = true;
+                break;
+            }
+            out.push(output(opts, v));
+            last = Some(v);
+        }
+    }
+    let count = opts.count.then(|| {
+        sorted
+            .get(lower..upper)
+            .unwrap_or_default()
+            .iter()
+            .filter(|v| selected(opts, v.as_ref()))
+            .count()
+    });
+    PageResult {
+        items: out,
+        next: last
+            .filter(|_| more)
+            .map(|v| position_of(id_of(v.as_ref()), v.as_ref(), keys)),
+        count,
     }
 }

@@ -165,12 +165,47 @@ impl ListQuery {
             .collect()
     }
 
+    /// The canonical text of a non-trivial `$orderby` (`None` in id order): the key of a
+    /// cached sorted order.
+    pub fn sorted_order(&self) -> Option<String> {
+        (!self.opts.is_id_order()).then(|| {
+            self.opts
+                .orderby
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{} {}",
+                        k.path.join("/"),
+                        if k.desc { "desc" } else { "asc" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    }
+
+    /// The `$orderby` keys.
+    pub fn order_keys(&self) -> &[odata::OrderKey] {
+        &self.opts.orderby
+    }
+
     /// Serves the page of `items` (keyed by id, or as [`ListQuery::keyed`] made them).
     pub fn respond<V: Item>(
         &self,
         app: &App,
         world: &World,
         items: &BTreeMap<String, V>,
+    ) -> ApiResult<Response> {
+        self.respond_with(app, world, |opts, after| odata::page(items, opts, after))
+    }
+
+    /// Serves the page `page` makes from the query options and the `$skiptoken`'s
+    /// position (checked against the user, query, collection and epoch first).
+    pub fn respond_with<'a>(
+        &'a self,
+        app: &App,
+        world: &World,
+        page: impl FnOnce(&'a QueryOptions, Option<&Position>) -> odata::PageResult<'a>,
     ) -> ApiResult<Response> {
         if let Some(t) = &self.token
             && (t.u != self.user
@@ -184,7 +219,7 @@ impl ListQuery {
             keys: t.k.clone(),
             id: t.i.clone(),
         });
-        let page = odata::page(items, &self.opts, after.as_ref());
+        let page = page(&self.opts, after.as_ref());
         let next_link = page.next.map(|next| {
             let token = app.signer.sign(&ListToken {
                 e: world.epoch,

@@ -229,6 +229,7 @@ const LOG_RETENTION_DAYS: i64 = 7;
 pub fn commit(world: &mut World, user_id: &str, id: &str, value: Option<Value>) {
     let now = world.now();
     let book = world.contacts.entry(user_id.to_string()).or_default();
+    book.sorted.clear();
     match value {
         Some(v) => {
             book.items.insert(id.to_string(), StoredContact::new(v));
@@ -273,7 +274,19 @@ async fn list(
         raw.as_deref(),
         &app.spec.contact,
     )?;
-    let world = app.world.lock();
+    let mut world = app.world.lock();
+    // A sorted page walks the book's cached order (an ordered index) instead of sorting.
+    if let Some(order) = query.sorted_order() {
+        let keys = query.order_keys().to_vec();
+        let sorted = world
+            .contacts
+            .entry(user.clone())
+            .or_default()
+            .sorted(&order, &keys);
+        return query.respond_with(&app, &world, |opts, after| {
+            crate::odata::page_presorted(&sorted, opts, after)
+        });
+    }
     let empty = BTreeMap::new();
     let items = world
         .contacts
