@@ -11,9 +11,18 @@
 # wrk and the servers share the machine's cores, so absolute numbers are modest; the
 # ratios are what to compare.
 #
+# Then the filtered, sorted query's throughput as a share of the plain list's, and the
+# memory a contact takes: the RSS of a mock seeded with BENCH_MEMORY_CONTACTS contacts
+# minus that of one with none, divided by the count (at rest, and after every contact was
+# listed once), with the projection for 1,000,000.
+#
+# With BENCH_BASELINE_BIN=<another mock binary> (e.g. one built at an earlier commit) the
+# mock's rows are measured with it too, in the same run, as a "baseline" column.
+#
 # Environment: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
-# BENCH_CONTACTS (contacts of the benchmark user, default 10000); MC_NO_BUILD=1 reuses the
-# binaries already built.
+# BENCH_CONTACTS (contacts of the benchmark user, default 10000), BENCH_MEMORY_CONTACTS
+# (200000; 0 skips the memory part), BENCH_BASELINE_BIN; MC_NO_BUILD=1 reuses the binaries
+# already built.
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -24,6 +33,8 @@ DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 CONTACTS="${BENCH_CONTACTS:-10000}"
+MEMORY_CONTACTS="${BENCH_MEMORY_CONTACTS:-200000}"
+BASELINE_BIN="${BENCH_BASELINE_BIN:-}"
 FLOOR_BIN="$TARGET_DIR/$PROFILE/examples/bench_floor"
 
 FLOOR_PID=""
@@ -64,32 +75,16 @@ IFS= read -r -t 60 FLOOR_URL <&"$FLOOR_FD" || die "bench_floor did not print its
 curl -sSf -o /dev/null --retry 30 --retry-connrefused --retry-max-time 30 "$FLOOR_URL/health"
 echo "bench_floor at $FLOOR_URL ($(cat "$SCRATCH/floor.err"))"
 
-say "start the mock server: 1 user, $CONTACTS contacts"
-mock_start --seed 1 --users 1 --contacts-per-user "$CONTACTS" --rate-limit 100000000
-TOKEN="$(mock_mint_token)"
-AUTH="Authorization: Bearer $TOKEN"
-
-# name|url|auth?
 FILTER="\$filter=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=""))' \
     "startswith(displayName,'A') and isFriend eq false")"
 ORDERBY="\$orderby=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=""))' \
     "displayName desc")"
+# name|path|auth?  (paths on the mock; the floor answers any path)
 TARGETS=(
-    "floor: bench_floor, fixed 35 KB page|$FLOOR_URL/v1/me/contacts|no"
-    "GET /v1/me/contacts?\$top=100|$MOCK_URL/v1/me/contacts?\$top=100|yes"
-    "GET /v1/me/contacts?\$filter=startswith(displayName,'A') and isFriend eq false&\$orderby=displayName desc&\$top=100|$MOCK_URL/v1/me/contacts?$FILTER&$ORDERBY&\$top=100|yes"
-    "GET /health|$MOCK_URL/health|no"
+    "GET /v1/me/contacts?\$top=100|/v1/me/contacts?\$top=100|yes"
+    "GET /v1/me/contacts?\$filter=startswith(displayName,'A') and isFriend eq false&\$orderby=displayName desc&\$top=100|/v1/me/contacts?$FILTER&$ORDERBY&\$top=100|yes"
+    "GET /health|/health|no"
 )
-
-# Sizes and a sanity check of every endpoint before timing it.
-for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name url auth <<<"$t"
-    hdr=()
-    [[ $auth == yes ]] && hdr=(-H "$AUTH")
-    out=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' "${hdr[@]}" "$url")
-    echo "  $name -> HTTP ${out% *}, ${out#* } bytes"
-    [[ ${out% *} == 200 ]] || die "$name answered ${out% *}"
-done
 
 # wrk's --latency output: "    50%  1.23ms" and "Requests/sec:  12345.67".
 run_wrk() { # name url auth -> "req/s p50 p99"
@@ -106,20 +101,105 @@ run_wrk() { # name url auth -> "req/s p50 p99"
         "$(awk '$1 == "99%" {print $2}' "$log")"
 }
 
-say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (load generator and servers share $(nproc) cores)"
-ROWS=()
-floor_rps=""
-for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name url auth <<<"$t"
-    echo "  $name ..."
-    read -r rps p50 p99 < <(run_wrk "$name" "$url" "$auth")
-    [[ -z "$floor_rps" ]] && floor_rps=$rps
-    ratio=$(awk -v a="$rps" -v b="$floor_rps" 'BEGIN { r = a / b; if (r >= 0.1) printf "%.2f×", r; else printf "%.3g×", r }')
-    ROWS+=("| \`${name//|/\\|}\` | $(printf '%.0f' "$rps") | $p50 | $p99 | $ratio |")
-done
+# Runs every target against a mock started from binary $1; fills RESULT[name]="rps p50 p99".
+declare -A RESULT
+measure() {
+    local bin=$1 tag=$2
+    MOCK_BIN="$bin"
+    say "start the mock server ($tag): 1 user, $CONTACTS contacts"
+    mock_start --seed 1 --users 1 --contacts-per-user "$CONTACTS" --rate-limit 100000000
+    TOKEN="$(mock_mint_token)"
+    AUTH="Authorization: Bearer $TOKEN"
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r name path auth <<<"$t"
+        hdr=()
+        [[ $auth == yes ]] && hdr=(-H "$AUTH")
+        out=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' "${hdr[@]}" "$MOCK_URL$path")
+        echo "  $name -> HTTP ${out% *}, ${out#* } bytes"
+        [[ ${out% *} == 200 ]] || die "$name answered ${out% *}"
+    done
+    say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ($tag; load generator and server share $(nproc) cores)"
+    for t in "${TARGETS[@]}"; do
+        IFS='|' read -r name path auth <<<"$t"
+        echo "  $name ..."
+        RESULT["$tag|$name"]="$(run_wrk "$name" "$MOCK_URL$path" "$auth")"
+    done
+    mock_stop
+}
 
+say "wrk against bench_floor"
+read -r floor_rps floor_p50 floor_p99 < <(run_wrk floor "$FLOOR_URL/v1/me/contacts" no)
+measure "$MOCK_BIN" current
+[[ -n "$BASELINE_BIN" ]] && measure "$BASELINE_BIN" baseline
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; if (r >= 0.1) printf "%.2f×", r; else printf "%.3g×", r }'; }
 say "results ($(date -u +%Y-%m-%d), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $CONTACTS contacts)"
 echo
-echo "| endpoint | req/s | p50 | p99 | vs floor |"
-echo "|---|---:|---:|---:|---:|"
-printf '%s\n' "${ROWS[@]}"
+if [[ -n "$BASELINE_BIN" ]]; then
+    echo "| endpoint | req/s | p50 | p99 | vs floor | baseline req/s |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| \`floor: bench_floor, fixed 35 KB page\` | $(printf '%.0f' "$floor_rps") | $floor_p50 | $floor_p99 | 1.00× | |"
+else
+    echo "| endpoint | req/s | p50 | p99 | vs floor |"
+    echo "|---|---:|---:|---:|---:|"
+    echo "| \`floor: bench_floor, fixed 35 KB page\` | $(printf '%.0f' "$floor_rps") | $floor_p50 | $floor_p99 | 1.00× |"
+fi
+for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name _ _ <<<"$t"
+    read -r rps p50 p99 <<<"${RESULT["current|$name"]}"
+    row="| \`${name//|/\\|}\` | $(printf '%.0f' "$rps") | $p50 | $p99 | $(ratio "$rps" "$floor_rps") |"
+    if [[ -n "$BASELINE_BIN" ]]; then
+        read -r brps _ _ <<<"${RESULT["baseline|$name"]}"
+        row="$row $(printf '%.0f' "$brps") |"
+    fi
+    echo "$row"
+done
+echo
+plain="${TARGETS[0]%%|*}"
+filtered="${TARGETS[1]%%|*}"
+read -r prps _ _ <<<"${RESULT["current|$plain"]}"
+read -r frps _ _ <<<"${RESULT["current|$filtered"]}"
+echo "filtered, sorted query / plain list: $(awk -v a="$frps" -v b="$prps" 'BEGIN { printf "%.1f%%", 100 * a / b }')"
+if [[ -n "$BASELINE_BIN" ]]; then
+    read -r prps _ _ <<<"${RESULT["baseline|$plain"]}"
+    read -r frps _ _ <<<"${RESULT["baseline|$filtered"]}"
+    echo "baseline: $(awk -v a="$frps" -v b="$prps" 'BEGIN { printf "%.1f%%", 100 * a / b }')"
+fi
+
+# Memory per contact: RSS with N contacts minus RSS with none.
+rss_of() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
+memory() { # binary -> "empty seeded listed" RSS bytes
+    local bin=$1 empty seeded listed next
+    MOCK_BIN="$bin"
+    # stdout carries only the result: the helpers' messages go to stderr.
+    mock_start --seed 1 --users 1 --contacts-per-user 0 >&2
+    empty=$(rss_of "$MOCK_PID")
+    mock_stop
+    mock_start --seed 1 --users 1 --contacts-per-user "$MEMORY_CONTACTS" --rate-limit 100000000 >&2
+    seeded=$(rss_of "$MOCK_PID")
+    TOKEN="$(mock_mint_token 2>/dev/null)"
+    next="$MOCK_URL/v1/me/contacts?\$top=1000"
+    while [[ -n "$next" ]]; do
+        next=$(curl -sS -H "Authorization: Bearer $TOKEN" "$next" \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin).get("@odata.nextLink", ""))')
+    done
+    listed=$(rss_of "$MOCK_PID")
+    mock_stop
+    echo "$empty $seeded $listed"
+}
+if [[ "$MEMORY_CONTACTS" -gt 0 ]]; then
+    say "memory: RSS with $MEMORY_CONTACTS contacts minus RSS with none"
+    per_contact() { # tag empty seeded listed
+        awk -v t="$1" -v e="$2" -v s="$3" -v l="$4" -v n="$MEMORY_CONTACTS" 'BEGIN {
+            a = (s - e) / n; b = (l - e) / n
+            printf "| %s | %.0f | %.0f | %.2f GiB |\n", t, a, b, b * 1000000 / 1073741824 }'
+    }
+    echo "| binary | bytes/contact at rest | bytes/contact after listing | 1,000,000 contacts (listed) |"
+    echo "|---|---:|---:|---:|"
+    read -r e s l < <(memory "$ROOT/target/$PROFILE/messenger-connect-mock")
+    per_contact current "$e" "$s" "$l"
+    if [[ -n "$BASELINE_BIN" ]]; then
+        read -r e s l < <(memory "$BASELINE_BIN")
+        per_contact baseline "$e" "$s" "$l"
+    fi
+fi

@@ -15,6 +15,20 @@ use tokio_tungstenite::tungstenite::Message;
 
 const MIB: u64 = 1024 * 1024;
 
+/// Runs `n` requests, 8 at a time; returns how many succeeded.
+async fn run_ok<F, Fut>(n: u32, request: F) -> u32
+where
+    F: Fn(u32) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    stream::iter(0..n)
+        .map(request)
+        .buffer_unordered(8)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
+        .await as u32
+}
+
 struct Api {
     http: reqwest::Client,
     base: String,
@@ -78,25 +92,15 @@ async fn a_live_socket_that_never_reads_holds_a_bounded_queue_then_gets_resync()
     let before = proc.rss();
     let payload = "x".repeat(4096);
     // 10,000 events of 4 KB (the scenario), 8 concurrent publishers.
-    let published = stream::iter(0..10_000)
-        .map(|i| {
-            let api = &api;
-            let user = &user;
-            let payload = &payload;
-            async move {
-                api.call(
-                    reqwest::Method::POST,
-                    &format!("/_mock/events/{user}"),
-                    Some(json!({"type": "contact.changed", "data": {"n": i, "pad": payload}})),
-                )
-                .await
-                .0
-            }
-        })
-        .buffer_unordered(8)
-        .filter(|s| std::future::ready(*s == StatusCode::CREATED))
-        .count()
-        .await;
+    let published = run_ok(10_000, |i| {
+        let (api, user, payload) = (&api, &user, &payload);
+        async move {
+            let body = json!({"type": "contact.changed", "data": {"n": i, "pad": payload}});
+            let path = format!("/_mock/events/{user}");
+            api.call(reqwest::Method::POST, &path, Some(body)).await.0 == StatusCode::CREATED
+        }
+    })
+    .await;
     assert_eq!(published, 10_000);
     let grown = proc.rss().saturating_sub(before);
     // Unbounded queues held every frame of every socket: 8 × 10,000 × 4 KB ≈ 330 MiB.
@@ -147,26 +151,18 @@ async fn a_live_socket_that_never_reads_holds_a_bounded_queue_then_gets_resync()
 /// same one-to-one conversation is returned every time, so only the idempotency records
 /// and the journal can grow.
 async fn keyed_posts(api: &Api, token: &str, friend: &str, round: u32, n: u32) {
-    let ok = stream::iter(0..n)
-        .map(|i| {
-            let key = format!("{round:04}-{i:08}-{}", "k".repeat(186));
-            async move {
-                api.http
-                    .post(format!("{}/v1/me/conversations", api.base))
-                    .bearer_auth(token)
-                    .header("idempotency-key", key)
-                    .json(&json!({"members": [friend]}))
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .buffer_unordered(8)
-        .filter(|ok| std::future::ready(*ok))
-        .count()
-        .await;
-    assert_eq!(ok as u32, n);
+    let ok = run_ok(n, |i| {
+        let key = format!("{round:04}-{i:08}-{}", "k".repeat(186));
+        let request = api
+            .http
+            .post(format!("{}/v1/me/conversations", api.base))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(&json!({"members": [friend]}));
+        async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
+    assert_eq!(ok, n);
 }
 
 #[tokio::test]
@@ -247,22 +243,11 @@ async fn the_journal_is_capped_in_bytes_and_cuts_long_urls() {
     let api = Api::new(&proc);
     let before = proc.rss();
     let long = "a".repeat(60_000);
-    let done = stream::iter(0..1_500)
-        .map(|i| {
-            let url = format!("{}/health?i={i}&q={long}", api.base);
-            let http = &api.http;
-            async move {
-                http.get(url)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .buffer_unordered(8)
-        .filter(|ok| std::future::ready(*ok))
-        .count()
-        .await;
+    let done = run_ok(1_500, |i| {
+        let request = api.http.get(format!("{}/health?i={i}&q={long}", api.base));
+        async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
     assert_eq!(done, 1_500);
     let grown = proc.rss().saturating_sub(before);
     let stats = api.stats().await;

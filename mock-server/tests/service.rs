@@ -25,6 +25,11 @@ async fn get_as(env: &Env, host: &str, path: &str, token: Option<&str>) -> commo
     read(req.send().await.expect("request sent")).await
 }
 
+/// Sends `req` with `Host: host` and reads the reply.
+async fn send_as(host: &str, req: reqwest::RequestBuilder) -> common::Reply {
+    read(req.header("host", host).send().await.expect("request sent")).await
+}
+
 /// The claims of a JWT (not verified: the test reads what the server wrote).
 fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).expect("a JWT");
@@ -67,16 +72,8 @@ async fn issuer_discovery_and_links_follow_the_name_the_client_used() {
         assert_eq!(rfc8414.status, StatusCode::OK, "{}", rfc8414.text);
         assert_eq!(rfc8414.body, oidc.body);
         // id_token `iss`, introspection `iss`, a collection's next link, a Location.
-        let r = read(
-            env.http
-                .post(env.url("/_mock/tokens"))
-                .header("host", &host)
-                .json(&json!({"userId": env.users[0].id, "clientId": app.id, "scopes": ["openid", "contacts.read", "contacts.write"]}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let r = send_as(&host, env.http.post(env.url("/_mock/tokens"))
+                .json(&json!({"userId": env.users[0].id, "clientId": app.id, "scopes": ["openid", "contacts.read", "contacts.write"]}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let id_token = r.body["id_token"].as_str().expect("id_token");
         assert_eq!(claims(id_token)["iss"], base.as_str());
@@ -87,15 +84,12 @@ async fn issuer_discovery_and_links_follow_the_name_the_client_used() {
             next.starts_with(&format!("{base}/v1/me/contacts?")),
             "{next}"
         );
-        let created = read(
+        let created = send_as(
+            &host,
             env.http
                 .post(env.url("/v1/me/contacts"))
-                .header("host", &host)
                 .bearer_auth(&token)
-                .json(&json!({"displayName": "Host Test"}))
-                .send()
-                .await
-                .unwrap(),
+                .json(&json!({"displayName": "Host Test"})),
         )
         .await;
         let location = created.header("location").expect("Location");
@@ -103,27 +97,21 @@ async fn issuer_discovery_and_links_follow_the_name_the_client_used() {
             location.starts_with(&format!("{base}/v1/me/contacts/")),
             "{location}"
         );
-        let intro = read(
+        let intro = send_as(
+            &host,
             env.http
                 .post(env.url("/oauth/introspect"))
-                .header("host", &host)
                 .basic_auth(&app.id, app.secret.as_deref())
-                .form(&[("token", token.as_str())])
-                .send()
-                .await
-                .unwrap(),
+                .form(&[("token", token.as_str())]),
         )
         .await;
         assert_eq!(intro.body["iss"], base.as_str(), "{}", intro.text);
-        let device = read(
+        let device = send_as(
+            &host,
             env.http
                 .post(env.url("/oauth/device_authorization"))
-                .header("host", &host)
                 .basic_auth(&app.id, app.secret.as_deref())
-                .form(&[("scope", "openid")])
-                .send()
-                .await
-                .unwrap(),
+                .form(&[("scope", "openid")]),
         )
         .await;
         assert_eq!(device.body["verification_uri"], format!("{base}/device"));

@@ -23,7 +23,7 @@ pub use filter::{Filter, quote};
 pub use link::next_link;
 pub use orderby::{OrderKey, compare};
 pub use paging::{Item, PageItem, PageResult, Position, page, page_presorted, sort_items};
-pub use query::{Limits, QueryOptions, query_fingerprint};
+pub use query::{Limits, QueryOptions, orderby_text, query_fingerprint};
 pub use schema::{PropType, ScalarType, Schema};
 pub use search::Search;
 pub use select::Select;

@@ -144,6 +144,20 @@ impl QueryOptions {
     }
 }
 
+/// The canonical text of `$orderby` keys: `path asc|desc`, comma-separated.
+pub fn orderby_text(keys: &[OrderKey]) -> String {
+    keys.iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                k.path.join("/"),
+                if k.desc { "desc" } else { "asc" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// A stable digest of what decides a page sequence (filter text, orderby, search, select,
 /// top), stored in a skip token so that it cannot be replayed with another query.
 pub fn query_fingerprint(opts: &QueryOptions) -> u64 {
@@ -154,18 +168,7 @@ pub fn query_fingerprint(opts: &QueryOptions) -> u64 {
         h.update(v.as_bytes());
     };
     field("f", opts.filter.as_ref().map_or("", |f| f.text()));
-    let ob: Vec<String> = opts
-        .orderby
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                k.path.join("/"),
-                if k.desc { "desc" } else { "asc" }
-            )
-        })
-        .collect();
-    field("o", &ob.join(","));
+    field("o", &orderby_text(&opts.orderby));
     field("s", opts.search.as_ref().map_or("", |s| s.text()));
     field(
         "sel",

@@ -168,20 +168,7 @@ impl ListQuery {
     /// The canonical text of a non-trivial `$orderby` (`None` in id order): the key of a
     /// cached sorted order.
     pub fn sorted_order(&self) -> Option<String> {
-        (!self.opts.is_id_order()).then(|| {
-            self.opts
-                .orderby
-                .iter()
-                .map(|k| {
-                    format!(
-                        "{} {}",
-                        k.path.join("/"),
-                        if k.desc { "desc" } else { "asc" }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        })
+        (!self.opts.is_id_order()).then(|| odata::orderby_text(&self.opts.orderby))
     }
 
     /// The `$orderby` keys.
