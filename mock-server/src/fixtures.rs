@@ -34,12 +34,17 @@ const PARTS: &[&str] = &["users", "apps", "contacts", "friends", "activities"];
 /// Longest accepted id of a fixture user, app or contact.
 const MAX_ID: usize = 100;
 
+/// An app of the fixtures: its fixed client id and secret (if given) and its fields.
+type FixtureApp = (Option<String>, Option<String>, Map<String, Value>);
+/// A user's fixture contacts: (fixed id, fields).
+type FixtureContacts = (String, Vec<(Option<String>, Value)>);
+
 /// A checked fixture document.
 #[derive(Debug, Clone)]
 pub struct Fixtures {
     users: Vec<(Option<String>, (String, String, String))>,
-    apps: Vec<(Option<String>, Option<String>, Map<String, Value>)>,
-    contacts: Vec<(String, Vec<(Option<String>, Value)>)>,
+    apps: Vec<FixtureApp>,
+    contacts: Vec<FixtureContacts>,
     friends: Vec<(String, String)>,
     activities: Vec<(String, Vec<Map<String, Value>>)>,
 }
