@@ -68,13 +68,20 @@ pub async fn handle(
     let request_id = new_request_id();
     let (parts, body) = req.into_parts();
     let entry = new_entry(&app, &parts, &request_id);
+    // Web pages on other origins (crate::cors): preflights answered here, headers added
+    // to every response of this connection's request.
+    let cors = crate::cors::Cors::of(&app, parts.uri.path(), &parts.headers);
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Ok(too_large(&app, entry, &request_id).await);
+            return Ok(cors.apply(too_large(&app, entry, &request_id).await));
         }
         Err(_) => return Err(Dropped),
     };
+    if let Some(response) = cors.preflight(&parts.method, &parts.headers) {
+        let response = finish(&app, response, &request_id, None).await;
+        return Ok(record(&app, entry, response));
+    }
     core(
         app,
         router,
@@ -85,6 +92,7 @@ pub async fn handle(
         Mode::Connection,
     )
     .await
+    .map(|response| cors.apply(response))
 }
 
 /// Runs an in-process request (an item of a `$batch`) through everything a request on

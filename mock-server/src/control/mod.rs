@@ -260,6 +260,7 @@ async fn create_client(
             }
         }
     }
+    let web_origins = web_origins_field(map.get("webOrigins"))?;
     let public = match map.get("public") {
         None => false,
         Some(v) => validate::boolean(v, "public")?,
@@ -276,16 +277,38 @@ async fn create_client(
         secret: secret.clone(),
         name: name.clone(),
         redirect_uris: redirect_uris.clone(),
+        web_origins: web_origins.clone(),
         scopes: scopes.clone(),
     };
     world.clients.insert(id.clone(), client);
     let mut out = json!({
-        "clientId": id, "name": name, "redirectUris": redirect_uris, "public": public, "scopes": scopes,
+        "clientId": id, "name": name, "redirectUris": redirect_uris, "webOrigins": web_origins,
+        "public": public, "scopes": scopes,
     });
     if let Some(s) = secret {
         out["clientSecret"] = json!(s);
     }
     Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+}
+
+/// `webOrigins`: at most 20 origins (`scheme://host[:port]`, nothing more), for CORS.
+fn web_origins_field(value: Option<&Value>) -> ApiResult<Vec<String>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, o) in validate::array(value, "webOrigins", 20)?.iter().enumerate() {
+        let target = format!("webOrigins/{i}");
+        let s = validate::string(o, &target, 1, 2048)?;
+        if crate::cors::origin_of(&s).as_deref() != Some(s.as_str()) {
+            return Err(ApiError::validation(
+                target,
+                "an origin is 'scheme://host[:port]' with no path, e.g. 'http://127.0.0.1:8080'",
+            ));
+        }
+        out.push(s);
+    }
+    Ok(out)
 }
 
 /// Reads `userId`, `clientId` and `scopes` and checks they exist and fit the client.

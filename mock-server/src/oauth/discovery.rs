@@ -21,7 +21,7 @@ pub async fn configuration(State(app): State<AppState>) -> axum::Json<Value> {
         "jwks_uri": format!("{base}/oauth/jwks"),
         "scopes_supported": super::SCOPES,
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_modes_supported": ["query", "fragment"],
         "grant_types_supported": [
             "authorization_code", "refresh_token", "client_credentials", super::token::DEVICE_GRANT
         ],
