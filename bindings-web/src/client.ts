@@ -213,6 +213,9 @@ export class MessengerConnect extends EventTarget {
     return this.live;
   }
 
+  /** The shared connection, if some widget holds it (does not take it). */
+  get sharedEvents(): LiveEvents | null { return this.live; }
+
   /** Gives back {@link shared}: the connection closes when no one uses it. */
   release(): void {
     if (--this.liveUsers <= 0 && this.live) {

@@ -32,9 +32,9 @@ export async function api(method, path, { json, status = 200, token } = {}) {
 export const fingerprint = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);
 
 /** Registers a public app whose redirect URI is on `origin`. */
-export async function registerApp(origin, name = 'Web Example') {
+export async function registerApp(origin, name = 'Web Example', scopes = SCOPES) {
   const body = await api('POST', '/_mock/clients', {
-    json: { name, redirectUris: [`${origin}/callback.html`], public: true, scopes: SCOPES },
+    json: { name, redirectUris: [`${origin}/callback.html`], public: true, scopes },
     status: 201,
   });
   return body.clientId;
@@ -77,8 +77,11 @@ export async function openExample(env, { path = '/' } = {}) {
   return { context, page, errors };
 }
 
-/** Clicks <mc-sign-in>'s button and signs `user` in on the mock's pages in the popup. */
-export async function signIn(page, user, { consent = true } = {}) {
+/**
+ * Clicks <mc-sign-in>'s button and signs `user` in on the mock's pages in the popup,
+ * allowing access when the consent page shows (it does not once the user consented).
+ */
+export async function signIn(page, user) {
   const popupOpened = page.waitForEvent('popup');
   await page.locator('mc-sign-in').getByRole('button', { name: 'Sign in with Messenger Connect' }).click();
   const popup = await popupOpened;
@@ -87,13 +90,16 @@ export async function signIn(page, user, { consent = true } = {}) {
   await popup.locator('input[name=password]').fill(user.password);
   const closed = popup.waitForEvent('close');
   await popup.getByRole('button', { name: 'Sign in' }).click();
-  if (consent) {
-    await popup.locator('h1', { hasText: 'Allow access?' }).waitFor();
-    await popup.locator('button[name=decision][value=allow]').click();
-  }
+  const consent = popup.locator('button[name=decision][value=allow]');
+  const next = await Promise.race([closed.then(() => 'closed'), consent.waitFor().then(() => 'consent', () => 'closed')]);
+  if (next === 'consent') await consent.click();
   await closed;
   await page.locator('mc-sign-in').getByText(user.displayName).waitFor();
-  return popup;
+}
+
+/** Waits until the page's shared live-events socket is open. */
+export async function liveReady(page) {
+  await page.waitForFunction(() => window.mc.sharedEvents?.connected === true);
 }
 
 /** Saves a full-page screenshot as out/web/<name>.png. */
