@@ -34,7 +34,11 @@ function fileFor(pathname) {
   return null;
 }
 
-/** Starts the server on `port` (0: any free one); resolves `{ url, close }`. */
+/**
+ * Starts the server on `port` (0: any free one); resolves `{ url, config, close }`.
+ * `config` is served as it is at each request, so a caller can fill it in once it knows
+ * the page's URL (an app's redirect URI needs it).
+ */
 export function createStaticServer({ port = 0, host = '127.0.0.1', config = {} } = {}) {
   const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://x');
@@ -66,6 +70,7 @@ export function createStaticServer({ port = 0, host = '127.0.0.1', config = {} }
       const { port: bound } = server.address();
       resolve({
         url: `http://${host}:${bound}`,
+        config,
         close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
       });
     });

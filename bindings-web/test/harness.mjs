@@ -45,24 +45,28 @@ export async function setup() {
   assert.ok(MOCK, 'MOCK_URL must point at a running mock (use run-tests.sh)');
   mkdirSync(OUT_DIR, { recursive: true });
   const site = await createStaticServer({ config: { server: MOCK } });
+  // The page reads its config from the server: complete it now that the app exists.
   const clientId = await registerApp(site.url);
-  // The page reads its config from the server: set it now that the app exists.
-  await site.close();
-  const served = await createStaticServer({ port: Number(new URL(site.url).port), config: { server: MOCK, clientId } });
-  const browser = await chromium.launch({
+  site.config.clientId = clientId;
+  const browser = await launch();
+  const { users } = await api('GET', '/_mock/users');
+  return {
+    browser, users, clientId, site,
+    async teardown() {
+      await browser.close();
+      await site.close();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the repository's usual flags. */
+export function launch() {
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const { users } = await api('GET', '/_mock/users');
-  return {
-    browser, users, clientId, site: served,
-    async teardown() {
-      await browser.close();
-      await served.close();
-    },
-  };
 }
 
 /** A fresh browser context (no cookies, no storage) and a page on the example. */
