@@ -286,3 +286,63 @@ test('CORS: an unregistered origin is refused (fetch and WebSocket); credentials
     await other.close();
   }
 });
+
+test('accessibility: every control is named, text contrast is at least 4.5:1, the keyboard reaches every control', T, async () => {
+  const { context, page } = await openExample(env);
+  try {
+    const user = env.users[0];
+    await signIn(page, user);
+    await page.locator('mc-feed li').first().waitFor();
+    await page.locator('mc-chat').getByRole('textbox', { name: 'Message' }).waitFor();
+    const report = await page.evaluate(() => {
+      const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement ?? e.getRootNode()?.host) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const lowContrast = [];
+      const unnamed = [];
+      const controls = [];
+      for (const host of document.querySelectorAll('mc-sign-in, mc-person, mc-friends, mc-share, mc-feed, mc-chat')) {
+        for (const el of host.shadowRoot.querySelectorAll('*')) {
+          const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+          if (own && el.checkVisibility()) {
+            const [a, b] = [lum(parse(getComputedStyle(el).color)), lum(background(el))];
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < 4.5) lowContrast.push(`${host.localName} ${el.localName}: ${ratio.toFixed(2)}`);
+          }
+          if (el.matches('button, input, textarea, a[href]')) {
+            controls.push(el);
+            const label = el.labels?.[0]?.textContent || el.getAttribute('aria-label') || el.textContent;
+            if (!label?.trim()) unnamed.push(`${host.localName} ${el.localName}`);
+          }
+        }
+      }
+      return { lowContrast, unnamed, controls: controls.length };
+    });
+    assert.deepEqual(report.lowContrast, [], 'text contrast ≥ 4.5:1');
+    assert.deepEqual(report.unnamed, [], 'every control has a name');
+    // Tab through the page: every widget control takes the focus in turn.
+    const reached = new Set();
+    for (let i = 0; i < report.controls + 5; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => {
+        let e = document.activeElement;
+        while (e?.shadowRoot?.activeElement) e = e.shadowRoot.activeElement;
+        return e ? `${e.getRootNode().host?.localName ?? 'page'} ${e.localName} ${e.getAttribute('part') ?? ''}` : '';
+      }));
+    }
+    for (const wanted of ['mc-sign-in button', 'mc-share input', 'mc-share textarea', 'mc-share button', 'mc-chat textarea', 'mc-chat button']) {
+      assert.ok([...reached].some((r) => r.startsWith(wanted)), `${wanted} takes the focus (reached: ${[...reached].join('; ')})`);
+    }
+  } finally {
+    await context.close();
+  }
+});
