@@ -53,7 +53,12 @@ export function createStaticServer({ port = 0, host = '127.0.0.1', config = {} }
     const file = fileFor(pathname);
     try {
       if (!file) throw new Error('outside the roots');
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (extname(file) === '.html') {
+        // {{server}}, {{clientId}} and {{origin}} in a page: this server's config and URL.
+        const values = { ...config, origin: `http://${req.headers.host}` };
+        body = Buffer.from(body.toString('utf8').replace(/\{\{(server|clientId|origin)\}\}/g, (_, k) => String(values[k] ?? '')));
+      }
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',

@@ -346,3 +346,24 @@ test('accessibility: every control is named, text contrast is at least 4.5:1, th
     await context.close();
   }
 });
+
+test('the README quickstart: pasted lines alone (no script of the page\'s own) sign in and render', T, async () => {
+  const context = await env.browser.newContext();
+  context.setDefaultTimeout(WAIT);
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(`${env.site.url}/quickstart.html`);
+    const user = env.users[1];
+    await signIn(page, user);
+    await page.locator('mc-person').getByText(user.displayName).waitFor();
+    const friends = await friendsOf(user);
+    await page.locator(`mc-friends li[data-user-id="${friends[0].id}"]`).waitFor();
+    await page.locator('mc-feed li').first().waitFor();
+    await shot(page, 'quickstart');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
