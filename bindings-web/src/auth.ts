@@ -153,9 +153,8 @@ export class Auth {
   }
 
   /** Checks the answer (state), redeems the code (PKCE) and validates the ID token (nonce, signature). */
-  async finish(params: URLSearchParams, p: Pending): Promise<{ tokens: TokenSet; account: Account }> {
-    try {
-      const as = await this.metadata();
+  finish(params: URLSearchParams, p: Pending): Promise<{ tokens: TokenSet; account: Account }> {
+    return this.guarded(async (as) => {
       const checked = oauth.validateAuthResponse(as, this.client, params, p.state);
       const res = await oauth.authorizationCodeGrantRequest(
         as, this.client, oauth.None(), checked, this.c.redirectUri, p.verifier, this.opts,
@@ -170,29 +169,28 @@ export class Auth {
         tokens: tokenSet(body),
         account: { id: claims.sub, name: claims.name, email: claims.email, picture: claims.picture, claims },
       };
-    } catch (e) {
-      throw mapped(e);
-    }
+    });
   }
 
   /** Redeems a refresh token (the server rotates it: the answer holds the next one). */
-  async refresh(refreshToken: string): Promise<TokenSet> {
-    try {
-      const as = await this.metadata();
+  refresh(refreshToken: string): Promise<TokenSet> {
+    return this.guarded(async (as) => {
       const res = await oauth.refreshTokenGrantRequest(as, this.client, oauth.None(), refreshToken, this.opts);
-      const body = await oauth.processRefreshTokenResponse(as, this.client, res);
-      return tokenSet(body, refreshToken);
-    } catch (e) {
-      throw mapped(e);
-    }
+      return tokenSet(await oauth.processRefreshTokenResponse(as, this.client, res), refreshToken);
+    });
   }
 
-  /** Revokes a token (RFC 7009); failures are reported, the caller forgets the token anyway. */
-  async revoke(token: string): Promise<void> {
+  /** Revokes a token (RFC 7009). */
+  revoke(token: string): Promise<void> {
+    return this.guarded(async (as) => {
+      await oauth.processRevocationResponse(await oauth.revocationRequest(as, this.client, oauth.None(), token, this.opts));
+    });
+  }
+
+  /** Runs `f` with the server's metadata; its failures become the family's errors. */
+  private async guarded<T>(f: (as: oauth.AuthorizationServer) => Promise<T>): Promise<T> {
     try {
-      const as = await this.metadata();
-      const res = await oauth.revocationRequest(as, this.client, oauth.None(), token, this.opts);
-      await oauth.processRevocationResponse(res);
+      return await f(await this.metadata());
     } catch (e) {
       throw mapped(e);
     }

@@ -18,6 +18,21 @@ async function friendsOf(user) {
   return (await api('GET', `/_mock/act-as/${user.id}/friends?$orderby=displayName`)).value;
 }
 
+/**
+ * Opens the example in a fresh context, signs `user` in through the popup, runs `body`,
+ * and closes the context whatever happens; the page must have had no script error.
+ */
+async function asSignedIn(user, body, { path } = {}) {
+  const { context, page, errors } = await openExample(env, { path });
+  try {
+    await signIn(page, user);
+    await body(page);
+    assert.deepEqual(errors, [], 'no script errors on the page');
+  } finally {
+    await context.close();
+  }
+}
+
 /** The seeded user object (with password) of a friend. */
 const userById = (id) => env.users.find((u) => u.id === id);
 
@@ -93,10 +108,8 @@ test('redirect sign-in comes back to the page, which completes it and cleans the
 });
 
 test('after the access token expires, the next call refreshes (rotation) and succeeds', T, async () => {
-  const { context, page } = await openExample(env);
-  try {
-    const user = env.users[0];
-    await signIn(page, user);
+  const user = env.users[0];
+  await asSignedIn(user, async (page) => {
     const before = await page.evaluate(() => [window.mc.tokens.accessToken, window.mc.tokens.refreshToken]);
     await api('POST', '/_mock/clock', { json: { advanceSeconds: 3700 } });
     const me = await page.evaluate(async () => (await window.mc.me()).id);
@@ -108,16 +121,12 @@ test('after the access token expires, the next call refreshes (rotation) and suc
     assert.equal(old.status, 401, 'the old access token is expired');
     const { requests } = await api('GET', '/_mock/requests?path=/oauth/token');
     assert.ok(requests.some((r) => r.clientId === env.clientId && r.grantType === 'refresh_token' && r.status === 200));
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the widgets render the real data: person, friends with presence, feed', T, async () => {
-  const { context, page, errors } = await openExample(env);
-  try {
-    const user = env.users[2];
-    await signIn(page, user);
+  const user = env.users[2];
+  await asSignedIn(user, async (page) => {
     await page.locator('mc-person').getByText(user.displayName).waitFor();
     const friends = await friendsOf(user);
     assert.ok(friends.length >= 1, 'the seed gives friends');
@@ -133,17 +142,12 @@ test('the widgets render the real data: person, friends with presence, feed', T,
     const words = await page.locator('mc-friends [part=presence]').first().textContent();
     assert.match(words, /Online|Away|Busy|Offline/, 'presence in words, not colour alone');
     await shot(page, 'widgets');
-    assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('mc-share posts a Share with the link and comment; it appears in the feed', T, async () => {
-  const { context, page } = await openExample(env);
-  try {
-    const user = env.users[0];
-    await signIn(page, user);
+  const user = env.users[0];
+  await asSignedIn(user, async (page) => {
     const share = page.locator('mc-share');
     const url = `https://example.com/article-${Date.now()}`;
     await share.getByLabel('Link').fill(url);
@@ -159,16 +163,12 @@ test('mc-share posts a Share with the link and comment; it appears in the feed',
     assert.equal(posted.generator.id, env.clientId, 'posted by this app');
     await page.locator(`mc-feed li[data-activity-id="${posted.id}"]`).waitFor();
     await shot(page, 'shared');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a friend\'s status change reaches mc-friends live', T, async () => {
-  const { context, page } = await openExample(env);
-  try {
-    const user = env.users[1];
-    await signIn(page, user);
+  const user = env.users[1];
+  await asSignedIn(user, async (page) => {
     const [friend] = await friendsOf(user);
     const row = page.locator(`mc-friends li[data-user-id="${friend.id}"]`);
     await row.waitFor();
@@ -181,9 +181,7 @@ test('a friend\'s status change reaches mc-friends live', T, async () => {
     await api('PUT', `/_mock/act-as/${friend.id}/status`, { json: { presence: 'online' } });
     await row.locator('[data-presence=online]').waitFor();
     await shot(page, 'presence-live');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a chat between two browser contexts: typing and messages arrive live', T, async () => {
@@ -227,10 +225,8 @@ test('a chat between two browser contexts: typing and messages arrive live', T, 
 });
 
 test('sign-out revokes the tokens at the server and shows the button again', T, async () => {
-  const { context, page } = await openExample(env);
-  try {
-    const user = env.users[2];
-    await signIn(page, user);
+  const user = env.users[2];
+  await asSignedIn(user, async (page) => {
     const access = await page.evaluate(() => window.mc.tokens.accessToken);
     await page.locator('mc-sign-in').getByRole('button', { name: 'Sign out' }).click();
     await page.locator('mc-sign-in').getByRole('button', { name: 'Sign in with Messenger Connect' }).waitFor();
@@ -238,9 +234,7 @@ test('sign-out revokes the tokens at the server and shows the button again', T, 
     assert.equal(await page.locator('#app').isHidden(), true);
     const res = await fetch(`${MOCK}/v1/me`, { headers: { authorization: `Bearer ${access}` } });
     assert.equal(res.status, 401, 'the access token is revoked');
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('CORS: an unregistered origin is refused (fetch and WebSocket); credentials are never allowed', T, async () => {
@@ -288,10 +282,8 @@ test('CORS: an unregistered origin is refused (fetch and WebSocket); credentials
 });
 
 test('accessibility: every control is named, text contrast is at least 4.5:1, the keyboard reaches every control', T, async () => {
-  const { context, page } = await openExample(env);
-  try {
-    const user = env.users[0];
-    await signIn(page, user);
+  const user = env.users[0];
+  await asSignedIn(user, async (page) => {
     await page.locator('mc-feed li').first().waitFor();
     await page.locator('mc-chat').getByRole('textbox', { name: 'Message' }).waitFor();
     const report = await page.evaluate(() => {
@@ -342,9 +334,7 @@ test('accessibility: every control is named, text contrast is at least 4.5:1, th
     for (const wanted of ['mc-sign-in button', 'mc-share input', 'mc-share textarea', 'mc-share button', 'mc-chat textarea', 'mc-chat button']) {
       assert.ok([...reached].some((r) => r.startsWith(wanted)), `${wanted} takes the focus (reached: ${[...reached].join('; ')})`);
     }
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the README quickstart: pasted lines alone (no script of the page\'s own) sign in and render', T, async () => {
