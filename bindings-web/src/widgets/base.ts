@@ -125,8 +125,11 @@ export abstract class McElement extends HTMLElement {
   protected live(type: string, fn: (e: any) => void): void {
     const c = this.client;
     if (!c) return;
+    const first = this.liveFrom === null;
     this.liveFrom = c;
     this.stops.push(c.shared().on(type, fn), () => c.release());
+    // Events were lost (the server's log could not cover a gap): load everything again.
+    if (first) this.stops.push(c.shared().on('resync', () => void this.refresh()), () => c.release());
   }
   protected stopLive(): void {
     for (const s of this.stops.splice(0)) s();

@@ -1,7 +1,7 @@
 // <mc-person user-id="...">: avatar, name and presence of the signed-in user (no
 // `user-id`, or "me") or of a friend; the presence follows live events.
 
-import type { MessengerConnect } from '../index.js';
+import { odata, type MessengerConnect } from '../index.js';
 import { avatar, esc, McElement, presence } from './base.js';
 
 export class McPerson extends McElement {
@@ -13,7 +13,7 @@ export class McPerson extends McElement {
     if (!id || id === 'me') {
       person = await c.me();
     } else {
-      const page = await c.friends.list({ filter: `id eq '${id.replaceAll("'", "''")}'` }).page();
+      const page = await c.friends.list({ filter: odata`id eq ${id}` }).page();
       person = page.items[0] ?? (await c.user(id));
     }
     const draw = (p: typeof person) => this.html(`<div class="row" part="person" data-user-id="${esc(p.id)}">${avatar(p.displayName, p.photo)}

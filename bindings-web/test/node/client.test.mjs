@@ -17,12 +17,16 @@ let users;
 before(async () => {
   assert.ok(MOCK, 'MOCK_URL must point at a running mock (use run-tests.sh)');
   clientId = await registerApp(ORIGIN, 'Node Test App', SCOPES);
+  APP = { clientId, origin: ORIGIN, scopes: SCOPES };
   ({ users } = await api('GET', '/_mock/users'));
 });
 
 
-function newClient(extra = {}) {
-  return new MessengerConnect({ server: MOCK, clientId, redirectUri: `${ORIGIN}/callback.html`, scopes: SCOPES, ...extra });
+/** The app the client signs in to: this file's, unless a test registers another. */
+let APP;
+
+function newClient(extra = {}, app = APP) {
+  return new MessengerConnect({ server: MOCK, clientId: app.clientId, redirectUri: `${app.origin}/callback.html`, scopes: app.scopes, ...extra });
 }
 
 /**
@@ -30,8 +34,8 @@ function newClient(extra = {}) {
  * `prompt=none` + `login_hint` redirects at once (the mock's stand-in for a signed-in
  * browser). Returns the answer's parameters and the pending state.
  */
-async function authorize(client, user) {
-  await api('POST', '/_mock/consents', { json: { userId: user.id, clientId, scopes: SCOPES }, status: 204 });
+async function authorize(client, user, app = APP) {
+  await api('POST', '/_mock/consents', { json: { userId: user.id, clientId: app.clientId, scopes: app.scopes }, status: 204 });
   const { url, pending } = await client.auth.start({ prompt: 'none', loginHint: user.id });
   const res = await fetch(url, { redirect: 'manual' });
   assert.equal(res.status, 303);
@@ -40,9 +44,9 @@ async function authorize(client, user) {
   return { params: new URLSearchParams(location.hash.slice(1)), pending };
 }
 
-async function signedIn(user = users[0], extra = {}) {
-  const client = newClient(extra);
-  const { params, pending } = await authorize(client, user);
+async function signedIn(user = users[0], extra = {}, app = APP) {
+  const client = newClient(extra, app);
+  const { params, pending } = await authorize(client, user, app);
   const { tokens, account } = await client.auth.finish(params, pending);
   client.account = account;
   await client.setTokens(tokens);
@@ -151,6 +155,25 @@ test('activities.create with the same idempotency key posts once', { timeout: WA
   const c = await client.activities.create(item);
   const d = await client.activities.create(item);
   assert.notEqual(c.id, d.id, 'each call without a key gets its own (new) key');
+});
+
+test('status and invitations: set and read back, invite, list, cancel', { timeout: WAIT }, async () => {
+  const scopes = [...SCOPES, 'status.write', 'friends.invite'];
+  const origin = 'http://127.0.0.1:10';
+  const app = { clientId: await registerApp(origin, 'Node Writer App', scopes), origin, scopes };
+  const c = await signedIn(users[2], {}, app);
+
+  const set = await c.setStatus({ message: 'Writing tests', presence: 'busy' });
+  assert.equal(set.message, 'Writing tests');
+  assert.deepEqual([(await c.status()).message, (await c.status()).presence], ['Writing tests', 'busy']);
+  const email = `someone-${Date.now()}@example.com`;
+  const invitation = await c.invitations.create({ email, message: 'Join me' });
+  assert.equal(invitation.status, 'pending');
+  const listed = await c.invitations.list({ filter: odata`email eq ${email}` }).toArray();
+  assert.deepEqual(listed.map((i) => i.id), [invitation.id]);
+  await c.invitations.cancel(invitation.id);
+  const after = await c.invitations.list({ filter: odata`email eq ${email}` }).toArray();
+  assert.ok(after.every((i) => i.status !== 'pending'), 'cancelled');
 });
 
 /** Waits for `predicate` over the events received so far (bounded). */
