@@ -14,7 +14,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed dotnet_chat)
+STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed dotnet_chat web_example)
 
 trap mock_stop EXIT
 
@@ -62,6 +62,12 @@ step_node_post_feed() {
 # .NET: examples/Chat.cs on Mono signs in and chats live.
 step_dotnet_chat() {
     bash "$ROOT/bindings-dotnet/run-example.sh"
+}
+
+# Web: bindings-web/examples/index.html (the library and widgets) served by a tiny static
+# server and driven once in headless Chromium: sign-in, friends, feed, share, chat.
+step_web_example() {
+    bash "$ROOT/bindings-web/run-example.sh"
 }
 
 mock_build || die "the mock server does not build"

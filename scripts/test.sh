@@ -20,7 +20,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT" || exit 1
 
-SUITES=(cargo_test fmt clippy contract browser python node dotnet)
+SUITES=(cargo_test fmt clippy contract browser python node dotnet web)
 
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -156,6 +156,23 @@ suite_dotnet() {
             "$(sed -E 's/^dotnet: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")" \
             "$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"
     fi
+    return "$rc"
+}
+
+# The web library and widgets (bindings-web/run-tests.sh: the types/tsc/size checks, one
+# line each, then node --test over the Node and Chromium tests, "ℹ pass N" lines).
+suite_web() {
+    local log="$LOGS/web.log"
+    bash "$ROOT/bindings-web/run-tests.sh" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local p f s name
+    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$log" | tail -1)
+    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
+    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
+    record "${p:-0}" "${f:-0}" "${s:-0}"
+    for name in types tsc size; do
+        if grep -qx "$name: passed" "$log"; then record 1 0; else echo "FAILED: web $name"; record 0 1; fi
+    done
     return "$rc"
 }
 

@@ -12,6 +12,7 @@ mod auth;
 mod clock;
 mod config;
 mod control;
+mod cors;
 mod error;
 mod events;
 mod extract;

@@ -75,13 +75,20 @@ pub async fn handle(
         let request_id = new_request_id();
         let (parts, body) = req.into_parts();
         let entry = new_entry(&app, &parts, &request_id);
+        // Web pages on other origins (crate::cors): preflights answered here, headers added
+        // to every response of this connection's request.
+        let cors = crate::cors::Cors::of(&app, parts.uri.path(), &parts.headers);
         let body = match Limited::new(body, MAX_BODY).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                return Ok(too_large(&app, entry, &request_id).await);
+                return Ok(cors.apply(too_large(&app, entry, &request_id).await));
             }
             Err(_) => return Err(Dropped),
         };
+        if let Some(response) = cors.preflight(&parts.method, &parts.headers) {
+            let response = finish(&app, response, &request_id, None).await;
+            return Ok(record(&app, entry, response));
+        }
         let guarded = std::panic::AssertUnwindSafe(core(
             app.clone(),
             router,
@@ -92,7 +99,7 @@ pub async fn handle(
             Mode::Connection,
         ));
         match futures_util::FutureExt::catch_unwind(guarded).await {
-            Ok(result) => result,
+            Ok(result) => result.map(|response| cors.apply(response)),
             // A defect must cost one answer, never the server: 500 in the documented shape.
             Err(_) => {
                 tracing::error!(%request_id, "a request handler panicked");
@@ -102,7 +109,7 @@ pub async fn handle(
                     "the mock server failed to handle this request",
                 );
                 let response = axum::response::IntoResponse::into_response(error);
-                Ok(finish(&app, response, &request_id, None).await)
+                Ok(cors.apply(finish(&app, response, &request_id, None).await))
             }
         }
     })

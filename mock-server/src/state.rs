@@ -106,6 +106,8 @@ pub struct OAuthClient {
     pub name: String,
     /// Exact redirect URIs.
     pub redirect_uris: Vec<String>,
+    /// Extra origins whose pages may call the API (CORS), besides the redirect URIs'.
+    pub web_origins: Vec<String>,
     /// Scopes the app may ask for.
     pub scopes: BTreeSet<String>,
 }

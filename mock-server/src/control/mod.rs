@@ -271,11 +271,13 @@ fn scopes_field(value: Option<&Value>, target: &str) -> ApiResult<BTreeSet<Strin
 pub(crate) struct ClientFields {
     name: String,
     redirect_uris: Vec<String>,
+    web_origins: Vec<String>,
     public: bool,
     scopes: BTreeSet<String>,
 }
 
-/// Reads `name`, `redirectUris`, `public` and `scopes` (every scope when absent).
+/// Reads `name`, `redirectUris`, `webOrigins`, `public` and `scopes` (every scope when
+/// absent).
 pub(crate) fn client_fields(map: &serde_json::Map<String, Value>) -> ApiResult<ClientFields> {
     let name = validate::text(map.get("name").unwrap_or(&Value::Null), "name", 100)?;
     let no_uris = json!([]);
@@ -300,6 +302,7 @@ pub(crate) fn client_fields(map: &serde_json::Map<String, Value>) -> ApiResult<C
             }
         }
     }
+    let web_origins = web_origins_field(map.get("webOrigins"))?;
     let public = match map.get("public") {
         None => false,
         Some(v) => validate::boolean(v, "public")?,
@@ -311,6 +314,7 @@ pub(crate) fn client_fields(map: &serde_json::Map<String, Value>) -> ApiResult<C
     Ok(ClientFields {
         name,
         redirect_uris,
+        web_origins,
         public,
         scopes,
     })
@@ -344,12 +348,13 @@ pub(crate) fn add_client(
         secret: secret.clone(),
         name: fields.name.clone(),
         redirect_uris: fields.redirect_uris.clone(),
+        web_origins: fields.web_origins.clone(),
         scopes: fields.scopes.clone(),
     };
     world.clients.insert(id.clone(), client);
     let mut out = json!({
         "clientId": id, "name": fields.name, "redirectUris": fields.redirect_uris,
-        "public": fields.public, "scopes": fields.scopes,
+        "webOrigins": fields.web_origins, "public": fields.public, "scopes": fields.scopes,
     });
     if let Some(s) = secret {
         out["clientSecret"] = json!(s);
@@ -364,6 +369,26 @@ async fn create_client(
     let fields = client_fields(&validate::object(&body)?)?;
     let out = add_client(&mut app.world.lock(), fields, None, None)?;
     Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+}
+
+/// `webOrigins`: at most 20 origins (`scheme://host[:port]`, nothing more), for CORS.
+fn web_origins_field(value: Option<&Value>) -> ApiResult<Vec<String>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, o) in validate::array(value, "webOrigins", 20)?.iter().enumerate() {
+        let target = format!("webOrigins/{i}");
+        let s = validate::string(o, &target, 1, 2048)?;
+        if crate::cors::origin_of(&s).as_deref() != Some(s.as_str()) {
+            return Err(ApiError::validation(
+                target,
+                "an origin is 'scheme://host[:port]' with no path, e.g. 'http://127.0.0.1:8080'",
+            ));
+        }
+        out.push(s);
+    }
+    Ok(out)
 }
 
 /// Reads `userId`, `clientId` and `scopes` and checks they exist and fit the client.

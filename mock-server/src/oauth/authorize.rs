@@ -30,6 +30,9 @@ struct AuthRequest {
     nonce: Option<String>,
     prompt: Option<String>,
     login_hint: Option<String>,
+    /// `response_mode=fragment`: the answer goes in the redirect URI's fragment, which
+    /// browsers never send to a server (for single-page apps).
+    fragment: bool,
 }
 
 impl AuthRequest {
@@ -54,6 +57,9 @@ impl AuthRequest {
         if self.code_challenge.is_some() {
             p.push(("code_challenge_method".to_string(), "S256".to_string()));
         }
+        if self.fragment {
+            p.push(("response_mode".to_string(), "fragment".to_string()));
+        }
         p
     }
 
@@ -66,7 +72,12 @@ impl AuthRequest {
             Ok(u) => u,
             Err(_) => return pages::error_page(StatusCode::BAD_REQUEST, "invalid redirect_uri"),
         };
-        {
+        if self.fragment {
+            let encoded = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&params)
+                .finish();
+            url.set_fragment(Some(&encoded));
+        } else {
             let mut q = url.query_pairs_mut();
             for (k, v) in &params {
                 q.append_pair(k, v);
@@ -130,7 +141,15 @@ fn check(world: &World, params: &[(String, String)]) -> Result<AuthRequest, Resp
         nonce: get("nonce"),
         prompt: get("prompt"),
         login_hint: get("login_hint"),
+        fragment: false,
     };
+    match get("response_mode").as_deref() {
+        None | Some("query") => {}
+        Some("fragment") => request.fragment = true,
+        Some(_) => {
+            return Err(request.error("invalid_request", "response_mode must be query or fragment"));
+        }
+    }
     if let Some(name) = repeated {
         return Err(request.error(
             "invalid_request",

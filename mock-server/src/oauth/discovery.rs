@@ -28,7 +28,7 @@ pub fn metadata(base: &str) -> Value {
         "jwks_uri": format!("{base}/oauth/jwks"),
         "scopes_supported": super::SCOPES,
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_modes_supported": ["query", "fragment"],
         "grant_types_supported": [
             "authorization_code", "refresh_token", "client_credentials", super::token::DEVICE_GRANT
         ],

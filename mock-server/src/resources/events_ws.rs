@@ -4,7 +4,8 @@
 //! 401, a token without `chat` or `feed.read` is 403, a bad or future `since` is 400, and a
 //! plain GET without the WebSocket handshake is 426. The token comes from the
 //! `Authorization` header or, for browsers (which cannot set headers on a WebSocket), from
-//! the `access_token` query parameter (redacted in the journal).
+//! the `access_token` query parameter (redacted in the journal). A handshake from a web
+//! page on an origin that no app registered is 403 `originNotAllowed` (`crate::cors`).
 //!
 //! After upgrading, the server sends text frames `{seq, type, data}` (first the replay
 //! after `since`, or one `resync` frame, then live events), `{"type":"pong"}` for each
@@ -88,6 +89,7 @@ async fn events(
     act_as: Option<Extension<ActAs>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    crate::cors::check_socket_origin(&app, &headers)?;
     let query = query_pairs(query.as_deref());
     let param = |name: &str| {
         query
