@@ -13,9 +13,29 @@ export interface paths {
         };
         /**
          * OpenID Connect discovery document
-         * @description Issuer metadata (OpenID Connect Discovery 1.0) - every endpoint below, the supported scopes, grants and algorithms.
+         * @description Issuer metadata (OpenID Connect Discovery 1.0) - every endpoint below, the supported scopes, grants and algorithms. The issuer, and the base of every URL the server writes (endpoints, `iss` in id tokens and introspection, `@odata.nextLink`/`deltaLink`, `Location`, the device page), is the server's public URL when it was started with one (`--public-url`), otherwise `http://` + the request's `Host`, so it equals the URL the client discovered from (Discovery §4.3).
          */
         get: operations["openidConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth 2.0 authorization server metadata (RFC 8414)
+         * @description The same metadata as `/.well-known/openid-configuration`, at the RFC 8414 well-known path.
+         */
+        get: operations["oauthAuthorizationServerMetadata"];
         put?: never;
         post?: never;
         delete?: never;
@@ -759,7 +779,7 @@ export interface paths {
         put?: never;
         /**
          * Reset and seed the mock
-         * @description Drops all state (users, clients, consents, tokens, faults, journal, clock offset) and seeds fresh data; the same seed gives the same data. Returns the seeded users with their passwords.
+         * @description Drops all state (users, clients, consents, tokens, faults, journal, clock offset) and seeds fresh data; the same seed gives the same data. Every field left out keeps what the server was started with (its command line, environment or configuration), and the start-up fixtures are loaded again. Returns the seeded users with their passwords.
          */
         post: operations["mockReset"];
         delete?: never;
@@ -943,6 +963,26 @@ export interface paths {
          * @description Empties the request journal.
          */
         delete: operations["mockClearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the server holds
+         * @description The sizes of the server's bounded stores (journal, idempotency records, tokens, codes), the open live-event sockets and the requests in progress, to watch a long-running mock.
+         */
+        get: operations["mockStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1135,6 +1175,11 @@ export interface components {
              */
             subject_types_supported: string[];
             claims_supported: string[];
+            /** @description Always `false` - the server takes no `request_uri` (absent would mean `true`). */
+            request_uri_parameter_supported?: boolean;
+            request_parameter_supported?: boolean;
+            claims_parameter_supported?: boolean;
+            claim_types_supported?: string[];
         };
         Jwks: {
             keys: components["schemas"]["Jwk"][];
@@ -1998,11 +2043,53 @@ export interface components {
             id: string;
         };
         MockClockAdvance: {
+            /** @description Seconds to move forward (at most ten years a call). The clock never passes 9000-01-01T00:00:00Z: a step that would is 400 `validationFailed` naming `advanceSeconds`, and the clock stays put. */
             advanceSeconds: number;
         };
         MockClock: {
             /** Format: date-time */
             now: string;
+        };
+        MockStats: {
+            journal: {
+                entries: number;
+                /** @description Estimated memory of the kept entries. */
+                bytes: number;
+                /** @description The journal's byte budget (`--journal-max-bytes`). */
+                maxBytes: number;
+            };
+            idempotency: {
+                records: number;
+                bytes: number;
+            };
+            accessTokens: number;
+            refreshTokens: number;
+            authorizationCodes: number;
+            deviceGrants: number;
+            /** @description Live-event sockets receiving frames. */
+            eventSockets: number;
+            users: number;
+            contacts: number;
+            requestsInProgress: number;
+        };
+        /** @description The fixture file of `--fixtures` (not an API body): loaded after the generated data, at start and after every reset. Each item is checked by the rules of the request that would create it; an error names the item by its path (e.g. `contacts/u-alice/0/emails/0/value`). Users are named by id or email. */
+        MockFixtures: {
+            users?: (components["schemas"]["MockUserCreate"] & {
+                id?: string;
+            })[];
+            apps?: (components["schemas"]["MockClientCreate"] & {
+                clientId?: string;
+                clientSecret?: string;
+            })[];
+            contacts?: {
+                [key: string]: (components["schemas"]["ContactCreate"] & {
+                    id?: string;
+                })[];
+            };
+            friends?: string[][];
+            activities?: {
+                [key: string]: components["schemas"]["ActivityCreate"][];
+            };
         };
         /** @description One journal entry; secrets (tokens, passwords, client secrets, codes) are replaced by `[REDACTED]`. */
         MockRequest: {
@@ -2270,7 +2357,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description RFC 6749 error - `invalid_request`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`, `authorization_pending`, `slow_down`, `access_denied`, `expired_token` (and `unsupported_token_type` at `/oauth/revoke`). */
+        /** @description RFC 6749 error - `invalid_request` (also for any parameter given more than once, §3.2), `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`, `authorization_pending`, `slow_down`, `access_denied`, `expired_token` (and `unsupported_token_type` at `/oauth/revoke`). */
         OAuthBadRequest: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
@@ -2373,10 +2460,22 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Invalid body or query - error code `validationFailed`, `target` naming the field. */
+        /** @description Invalid body, query or path parameter (e.g. not valid percent-encoded UTF-8) - error code `validationFailed`, `target` naming the field. */
         MockBadRequest: {
             headers: {
                 "request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The server was started with a control token (`--control-token`; required when it binds beyond loopback) and the request did not carry it as `Authorization: Bearer <token>` - error code `controlTokenRequired`. */
+        MockUnauthorized: {
+            headers: {
+                "request-id": components["headers"]["RequestId"];
+                /** @description `Bearer realm="messenger-connect-mock"` */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -2543,6 +2642,28 @@ export interface components {
 export type $defs = Record<string, never>;
 export interface operations {
     openidConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery document. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenIdConfiguration"];
+                };
+            };
+            503: components["responses"]["PlainServiceUnavailable"];
+        };
+    };
+    oauthAuthorizationServerMetadata: {
         parameters: {
             query?: never;
             header?: never;
@@ -4203,6 +4324,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4226,6 +4348,7 @@ export interface operations {
                     "application/json": components["schemas"]["MockUserList"];
                 };
             };
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4253,6 +4376,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             409: components["responses"]["MockConflict"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
@@ -4282,6 +4406,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4301,6 +4426,7 @@ export interface operations {
         responses: {
             204: components["responses"]["PlainNoContent"];
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
@@ -4330,6 +4456,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
@@ -4354,6 +4481,7 @@ export interface operations {
                     "application/json": components["schemas"]["MockFaultList"];
                 };
             };
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4381,6 +4509,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4395,6 +4524,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["PlainNoContent"];
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4411,6 +4541,8 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["PlainNoContent"];
+            400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4434,6 +4566,7 @@ export interface operations {
                     "application/json": components["schemas"]["MockClock"];
                 };
             };
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4461,6 +4594,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4490,6 +4624,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4503,6 +4638,30 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: components["responses"]["PlainNoContent"];
+            401: components["responses"]["MockUnauthorized"];
+            503: components["responses"]["PlainServiceUnavailable"];
+        };
+    };
+    mockStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockStats"];
+                };
+            };
+            401: components["responses"]["MockUnauthorized"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
@@ -4528,6 +4687,8 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             409: components["responses"]["MockInvitationNotPending"];
             503: components["responses"]["PlainServiceUnavailable"];
@@ -4559,6 +4720,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
@@ -4590,6 +4752,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
@@ -4609,6 +4772,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
             /** @description Whatever the `/v1/me/{rest}` operation answers. */
@@ -4641,6 +4805,7 @@ export interface operations {
             };
         };
         responses: {
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
             /** @description Whatever the `/v1/me/{rest}` operation answers. */
@@ -4676,6 +4841,7 @@ export interface operations {
             };
         };
         responses: {
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
             /** @description Whatever the `/v1/me/{rest}` operation answers. */
@@ -4704,6 +4870,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
             /** @description Whatever the `/v1/me/{rest}` operation answers. */
@@ -4736,6 +4903,7 @@ export interface operations {
             };
         };
         responses: {
+            401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             503: components["responses"]["PlainServiceUnavailable"];
             /** @description Whatever the `/v1/me/{rest}` operation answers. */
