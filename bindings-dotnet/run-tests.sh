@@ -63,5 +63,10 @@ failed=$((errors + failures))
 passed=$((total - failed - ${inconclusive:-0}))
 skipped=$((${not_run:-0} + ${inconclusive:-0}))
 if [[ $regen_ok == 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+# A run in which NUnit ran no test at all (a filter matching nothing, a broken fixture) fails.
+if [[ ${total:-0} -eq 0 ]]; then
+    echo "error: nunit-console ran no test" >&2
+    failed=$((failed + 1))
+fi
 echo "dotnet: $passed passed, $failed failed, $skipped skipped"
 [[ $failed == 0 ]]

@@ -5,7 +5,8 @@
 // as `string`; the models are typed here.
 import type { NativeOptions } from './native';
 
-export interface TokenSet {
+/** A token set as stored: `TokenSet.toStorage()`, or a plain object restored from a store. */
+export interface StoredTokenSet {
   accessToken: string;
   tokenType?: string;
   expiresAt?: string | null;
@@ -17,15 +18,31 @@ export interface TokenSet {
 }
 
 /**
+ * The tokens of a user or an app. The secrets are readable, but `console.log`,
+ * `util.inspect`, `String()` and `JSON.stringify` show `[redacted]` instead of them: to
+ * persist a token set, store `toStorage()`.
+ */
+export interface TokenSet extends StoredTokenSet {}
+export declare class TokenSet {
+  private constructor();
+  static from(stored: StoredTokenSet | TokenSet): TokenSet;
+  /** Every field, the secrets in clear: what to persist. */
+  toStorage(): StoredTokenSet;
+  /** The secrets replaced by `[redacted]`. */
+  toJSON(): StoredTokenSet;
+}
+
+/**
  * Options of `new Client(...)`: the generated `NativeOptions` (see `native.d.ts`, made by
  * `napi build --dts` from the Rust code), with the token set as an object and the
  * token-change callback.
  */
 export type ClientOptions = Omit<NativeOptions, 'tokens'> & {
   /** A stored token set (e.g. the last one `onTokens` received). */
-  tokens?: TokenSet;
+  tokens?: TokenSet | StoredTokenSet;
   /** Receives every new token set (the refresh token rotates): persist it. */
-  onTokens?: ((tokens: TokenSet) => void) | null;
+  /** Receives every new token set; may return a Promise. Throwing or rejecting fails the call that obtained them with `TokenStoreError`. */
+  onTokens?: ((tokens: TokenSet) => void | Promise<void>) | null;
 };
 
 export type Presence = 'online' | 'away' | 'busy' | 'invisible' | 'offline';
@@ -84,29 +101,31 @@ export interface IdTokenClaims { iss: string; sub: string; aud: string | string[
 export type FilterExpr = { op: string; [k: string]: unknown };
 export type Literal = string | number | boolean | null | Date;
 export const Filter: {
-  eq(field: string, value: Literal): FilterExpr;
-  ne(field: string, value: Literal): FilterExpr;
-  gt(field: string, value: Literal): FilterExpr;
-  ge(field: string, value: Literal): FilterExpr;
-  lt(field: string, value: Literal): FilterExpr;
-  le(field: string, value: Literal): FilterExpr;
-  startswith(field: string, value: string): FilterExpr;
-  endswith(field: string, value: string): FilterExpr;
-  contains(field: string, value: string): FilterExpr;
-  in(field: string, values: Literal[]): FilterExpr;
+  eq(property: string, value: Literal): FilterExpr;
+  ne(property: string, value: Literal): FilterExpr;
+  gt(property: string, value: Literal): FilterExpr;
+  ge(property: string, value: Literal): FilterExpr;
+  lt(property: string, value: Literal): FilterExpr;
+  le(property: string, value: Literal): FilterExpr;
+  startswith(property: string, value: string): FilterExpr;
+  endswith(property: string, value: string): FilterExpr;
+  contains(property: string, value: string): FilterExpr;
+  in(property: string, values: Literal[]): FilterExpr;
   and(...filters: FilterExpr[]): FilterExpr;
   or(...filters: FilterExpr[]): FilterExpr;
   not(filter: FilterExpr): FilterExpr;
-  any(field: string, filter: FilterExpr): FilterExpr;
+  any(property: string, filter: FilterExpr): FilterExpr;
   /** An OData expression written by hand, sent as-is. */
-  raw(expression: string): FilterExpr;
-  date(d: Date | string): { $date: string };
+  raw(text: string): FilterExpr;
+  date(d: Date | string): { dateTime: string };
 };
 
 export interface QueryOptions {
   /** A `Filter` expression, or an OData string sent as-is (`"displayName eq 'Ada'"`). */
   filter?: FilterExpr | string;
-  orderby?: string | string[];
+  /** `"displayName desc"`, several keys comma-separated or in an array, or core's `{property, desc}` keys. */
+  orderby?: string | (string | { property: string; desc?: boolean })[];
+  orderBy?: string | (string | { property: string; desc?: boolean })[];
   select?: string[];
   top?: number;
   skip?: number;
@@ -124,8 +143,10 @@ export declare class Paged<T> implements AsyncIterable<T> {
 export declare class EventSubscription implements AsyncIterable<LiveEvent> {
   private constructor();
   next(): Promise<LiveEvent | null>;
-  lastSeq(): Promise<number | null>;
-  reconnects(): Promise<number>;
+  /** The seq of the last logged event handed out, or `null`; never waits (readable while a `next()` is pending and after `close()`). */
+  lastSeq(): number | null;
+  /** How many times the socket was reconnected; never waits. */
+  reconnects(): number;
   typing(conversationId: string): Promise<void>;
   close(): void;
   [Symbol.asyncIterator](): AsyncGenerator<LiveEvent>;
@@ -134,13 +155,13 @@ export declare class EventSubscription implements AsyncIterable<LiveEvent> {
 export declare class Client {
   constructor(options: ClientOptions);
   readonly tokens: TokenSet | null;
-  setTokens(tokens: TokenSet): void;
+  setTokens(tokens: TokenSet | StoredTokenSet): void;
   /**
    * A client for another user, sharing this client's connection pool and options, with its
    * own tokens and its own `onTokens`: its rotated tokens go there only (nowhere when
    * absent), never to this client's callback. Closing one does not close the other.
    */
-  withTokens(tokens: TokenSet, onTokens?: ((tokens: TokenSet) => void) | null): Client;
+  withTokens(tokens: TokenSet | StoredTokenSet, onTokens?: ((tokens: TokenSet) => void | Promise<void>) | null): Client;
   me(): Promise<Me>;
   updateMe(update: Partial<Me>): Promise<Me>;
   user(id: string): Promise<Me>;
@@ -203,22 +224,61 @@ export declare class Client {
   };
 }
 
+/**
+ * The root of every error this package raises. The classes below are core's one table of
+ * error kinds (`ErrorKind`), the same in every binding.
+ */
 export declare class MessengerConnectError extends Error {
+  /** core's kind, e.g. `notFound`, `invalidArgument`. */
   kind: string;
+  /** The explanation alone (the server's message, what is wrong with the argument). */
+  description: string | null;
   status: number | null;
+  /** The API's `error.code` or the OAuth `error`; `null` for errors found by the client. */
   code: string | null;
   requestId: string | null;
+  /** The field, query option or argument at fault. */
   target: string | null;
+  /** Seconds to wait (`Retry-After`), when the server said. */
   retryAfter: number | null;
   details: { code: string; message: string; target?: string | null }[];
 }
+/** The server answered with an error (status, code, message, target, requestId, retryAfter, details). */
 export declare class ApiError extends MessengerConnectError {}
 export declare class NotFoundError extends ApiError {}
-export declare class RateLimitedError extends ApiError {}
 export declare class AuthError extends ApiError {}
 export declare class ValidationError extends ApiError {}
 export declare class ConflictError extends ApiError {}
-export declare class ResyncRequiredError extends MessengerConnectError {}
-export declare class NetworkError extends MessengerConnectError { timeout: boolean }
-export declare class DecodeError extends MessengerConnectError {}
+export declare class PreconditionFailedError extends ApiError {}
+/** A delta link too old for the server's change log (410): start a full sync again. */
+export declare class ResyncRequiredError extends ApiError {}
+export declare class RateLimitedError extends ApiError {}
+export declare class ServerError extends ApiError {}
+/** An argument refused before any request; `target` names it. */
+export declare class InvalidArgumentError extends MessengerConnectError {}
+/** The request could not be sent or its response not read. */
+export declare class NetworkError extends MessengerConnectError {}
+export declare class TimeoutError extends NetworkError {}
+/** The client is not configured for this call, or was closed. */
 export declare class ConfigError extends MessengerConnectError {}
+/** A failure inside the binding (a bug): please report it. */
+export declare class InternalError extends MessengerConnectError {}
+export declare class TokenStoreError extends MessengerConnectError { tokens: TokenSet; cause: unknown }
+
+/** A log record of core: no secret ever appears in it. */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** `messenger_connect::http`, `::auth`, `::sync` or `::events`. */
+  target: string;
+  message: string;
+  /** The event's fields and those of its call (method, path, attempt, status, ...). */
+  fields: Record<string, string | number | boolean>;
+}
+/**
+ * Sends core's log records of every client to `handler` at `level` and more severe
+ * (default `info`); `null` stops them. Asynchronous, never keeps the process alive.
+ */
+export declare function setLogger(
+  handler: ((record: LogRecord) => void) | null,
+  options?: { level?: 'off' | 'error' | 'warn' | 'info' | 'debug' | 'trace' },
+): void;

@@ -7,8 +7,9 @@
 
 const native = require('./native.js');
 const errors = require('./errors.js');
+const { TokenSet, storable } = require('./tokens.js');
 
-const { fromNative } = errors;
+const { fromNative, invalidArgument } = errors;
 
 const parse = (text) => (text === null || text === undefined ? text : JSON.parse(text));
 
@@ -26,6 +27,11 @@ async function callJson(fn) {
   return parse(await call(fn));
 }
 
+/** A native call that resolves to a token set's JSON text: the `TokenSet`. */
+async function callTokens(fn) {
+  return tokenSet(await call(fn));
+}
+
 function callSync(fn) {
   try {
     return fn();
@@ -34,16 +40,9 @@ function callSync(fn) {
   }
 }
 
-function typeError(name, message) {
-  const e = new TypeError(`invalid argument \`${name}\`: ${message}`);
-  e.code = 'ERR_INVALID_ARG_TYPE';
-  e.argument = name;
-  return e;
-}
-
 function requireString(name, value) {
   if (typeof value !== 'string' || value.length === 0) {
-    throw typeError(name, 'must be a non-empty string');
+    throw invalidArgument(name, 'must be a non-empty string');
   }
   return value;
 }
@@ -55,7 +54,7 @@ function optionalString(name, value) {
 
 function requireObject(name, value) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw typeError(name, 'must be an object');
+    throw invalidArgument(name, 'must be an object');
   }
   return value;
 }
@@ -67,59 +66,104 @@ function optionalObject(name, value) {
 
 function requireStrings(name, value, { nonEmpty = true } = {}) {
   if (!Array.isArray(value) || (nonEmpty && value.length === 0) || !value.every((s) => typeof s === 'string' && s.length > 0)) {
-    throw typeError(name, `must be ${nonEmpty ? 'a non-empty' : 'an'} array of non-empty strings`);
+    throw invalidArgument(name, `must be ${nonEmpty ? 'a non-empty' : 'an'} array of non-empty strings`);
   }
   return value;
 }
 
 function optionalCount(name, value) {
   if (value === undefined || value === null) return undefined;
-  if (!Number.isSafeInteger(value) || value < 1) throw typeError(name, 'must be a positive integer');
+  if (!Number.isSafeInteger(value) || value < 1) throw invalidArgument(name, 'must be a positive integer');
   return value;
 }
 
-/** JSON text of an argument object. */
-const json = (value) => JSON.stringify(value);
+/**
+ * JSON text of the argument `name`: a value JSON cannot carry (a cycle, a BigInt, a
+ * throwing `toJSON`) is an `InvalidArgumentError` naming it, before any request.
+ */
+function json(name, value, replacer) {
+  try {
+    return JSON.stringify(value, replacer);
+  } catch (e) {
+    throw invalidArgument(name, `cannot be sent as JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
 
-/** Filter builders: plain objects the native side turns into core's escaping `Filter`. */
+/** JSON text of a token set (a `TokenSet` or its stored form), secrets in clear. */
+function tokensJson(name, tokens) {
+  requireObject(name, tokens);
+  const { plain, redacted } = storable(tokens);
+  if (redacted) {
+    throw invalidArgument(name, 'holds `[redacted]` secrets (JSON.stringify of a TokenSet): store tokens.toStorage() instead');
+  }
+  return json(name, plain);
+}
+
+/** A token set from the addon's JSON text (`null` stays `null`). */
+const tokenSet = (text) => {
+  const t = parse(text);
+  return t ? TokenSet.from(t) : t;
+};
+
+/**
+ * Filter builders: plain objects in core's one JSON form of a filter
+ * (`spec/query.schema.json`); core reads and checks them (limits, operators, nesting)
+ * and escapes the literals.
+ */
 const Filter = Object.freeze({
-  eq: (field, value) => ({ op: 'eq', field, value }),
-  ne: (field, value) => ({ op: 'ne', field, value }),
-  gt: (field, value) => ({ op: 'gt', field, value }),
-  ge: (field, value) => ({ op: 'ge', field, value }),
-  lt: (field, value) => ({ op: 'lt', field, value }),
-  le: (field, value) => ({ op: 'le', field, value }),
-  startswith: (field, value) => ({ op: 'startswith', field, value }),
-  endswith: (field, value) => ({ op: 'endswith', field, value }),
-  contains: (field, value) => ({ op: 'contains', field, value }),
-  in: (field, values) => ({ op: 'in', field, values }),
+  eq: (property, value) => ({ op: 'eq', property, value }),
+  ne: (property, value) => ({ op: 'ne', property, value }),
+  gt: (property, value) => ({ op: 'gt', property, value }),
+  ge: (property, value) => ({ op: 'ge', property, value }),
+  lt: (property, value) => ({ op: 'lt', property, value }),
+  le: (property, value) => ({ op: 'le', property, value }),
+  startswith: (property, value) => ({ op: 'startswith', property, value }),
+  endswith: (property, value) => ({ op: 'endswith', property, value }),
+  contains: (property, value) => ({ op: 'contains', property, value }),
+  in: (property, values) => ({ op: 'in', property, values }),
   and: (...filters) => ({ op: 'and', filters }),
   or: (...filters) => ({ op: 'or', filters }),
   not: (filter) => ({ op: 'not', filter }),
-  any: (field, filter) => ({ op: 'any', field, filter }),
+  any: (property, filter) => ({ op: 'any', property, filter }),
   /** An OData expression written by hand, sent as-is (a plain string does the same). */
-  raw: (expression) => ({ op: 'raw', expression }),
-  /** A date literal (RFC 3339). */
-  date: (d) => ({ $date: d instanceof Date ? d.toISOString() : String(d) }),
+  raw: (text) => ({ op: 'raw', text }),
+  /** A date-time literal (RFC 3339); a `Date` as a filter value does the same. */
+  date: (d) => ({ dateTime: d instanceof Date ? d.toISOString() : String(d) }),
 });
 
-function dates(value) {
-  // Filter values: Date objects become date literals.
-  if (value instanceof Date) return Filter.date(value);
-  if (Array.isArray(value)) return value.map(dates);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = dates(v);
-    return out;
-  }
-  return value;
+/** A `JSON.stringify` replacer writing each `Date` as core's date-time literal. */
+function dateTimes(key, value) {
+  const raw = this[key];
+  return raw instanceof Date ? Filter.date(raw) : value;
 }
 
-/** Query options as JSON text (`undefined` when none). */
+/** `orderby` as `"displayName desc, id"` or an array of such keys → `[{property, desc}]`. */
+function orderJson(value) {
+  const keys = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(keys)) throw invalidArgument('orderby', 'must be a string or an array');
+  return keys.map((key) => {
+    if (typeof key !== 'string') return key; // already {property, desc}: core checks it
+    const [property, direction = 'asc', ...rest] = key.trim().split(/\s+/);
+    if (rest.length || (direction !== 'asc' && direction !== 'desc')) {
+      throw invalidArgument('orderby', `\`${key.trim()}\` is not "<property> [asc|desc]"`);
+    }
+    return { property, desc: direction === 'desc' };
+  });
+}
+
+/**
+ * Query options `{filter, orderby | orderBy, select, top, skip, count, search}` as core's
+ * JSON form of a query (`undefined` when none); core checks them before any request.
+ */
 function queryOptions(options) {
   const o = optionalObject('options', options);
   if (!o) return undefined;
-  return json(o.filter === undefined ? o : { ...o, filter: dates(o.filter) });
+  const { orderby, orderBy, filter, ...rest } = o;
+  const q = { ...rest };
+  if (filter !== undefined && filter !== null) q.filter = typeof filter === 'string' ? Filter.raw(filter) : filter;
+  const order = orderBy ?? orderby;
+  if (order !== undefined && order !== null) q.orderBy = orderJson(order);
+  return json('options', q, dateTimes);
 }
 
 /**
@@ -232,30 +276,34 @@ const device = {
       interval: d.interval ?? 5,
     };
     if (d.verificationUriComplete) w.verification_uri_complete = d.verificationUriComplete;
-    return json(w);
+    return json('device', w);
   },
 };
 
 function checkHint(hint) {
   if (hint !== undefined && hint !== null && !HINTS.includes(hint)) {
-    throw typeError('hint', 'must be access_token or refresh_token');
+    throw invalidArgument('hint', 'must be access_token or refresh_token');
   }
   return hint ?? undefined;
 }
 
 /**
  * The native token callback of an `onTokens` function (checked: a function, or
- * `undefined`/`null` for none): it receives each new token set as JSON text.
+ * `undefined`/`null` for none): it receives each new token set as JSON text and waits for
+ * `onTokens` (its Promise, if it returns one). It resolves to `""` when saved, or to
+ * `"<id>:<message>"` when `onTokens` threw or rejected: the call that obtained the tokens
+ * then fails with a `TokenStoreError` whose `cause` is the thrown value (kept under `id`).
  */
 function tokenCallback(onTokens) {
   if (onTokens === undefined || onTokens === null) return undefined;
-  if (typeof onTokens !== 'function') throw typeError('onTokens', 'must be a function');
-  return (text) => {
+  if (typeof onTokens !== 'function') throw invalidArgument('onTokens', 'must be a function');
+  return async (text) => {
     try {
-      onTokens(JSON.parse(text));
+      await onTokens(tokenSet(text));
+      return '';
     } catch (e) {
-      // A throwing callback must not take the process down: report it.
-      process.emitWarning(`messenger-connect: onTokens threw: ${e && e.message}`);
+      const message = e instanceof Error ? e.message : String(e);
+      return `${errors.keepCause(e)}:${message}`;
     }
   };
 }
@@ -280,11 +328,10 @@ class Client {
       const { onTokens, tokens, ...rest } = options;
       const callback = tokenCallback(onTokens);
       if (rest.accessToken !== undefined) requireString('accessToken', rest.accessToken);
-      if (tokens !== undefined && tokens !== null) requireObject('tokens', tokens);
       for (const k of ['connectTimeoutMs', 'requestTimeoutMs', 'totalTimeoutMs', 'maxAttempts']) {
         if (rest[k] !== undefined) optionalCount(k, rest[k]);
       }
-      const nativeOptions = tokens ? { ...rest, tokens: json(tokens) } : rest;
+      const nativeOptions = tokens ? { ...rest, tokens: tokensJson('tokens', tokens) } : rest;
       this.#native = callSync(() => new native.NativeClient(nativeOptions, callback));
     }
 
@@ -307,13 +354,13 @@ class Client {
       },
       create: (contact) => {
         requireObject('contact', contact);
-        return callJson(() => n().createContact(json(contact)));
+        return callJson(() => n().createContact(json('contact', contact)));
       },
       update: (id, update, options) => {
         requireString('id', id);
         requireObject('update', update);
         const ifMatch = optionalString('ifMatch', optionalObject('options', options)?.ifMatch);
-        return callJson(() => n().updateContact(id, json(update), ifMatch));
+        return callJson(() => n().updateContact(id, json('update', update), ifMatch));
       },
       delete: (id, options) => {
         requireString('id', id);
@@ -345,7 +392,7 @@ class Client {
       list: (options) => {
         const o = optionalObject('options', options);
         if (o?.updatedSince instanceof Date) o.updatedSince = o.updatedSince.toISOString();
-        const q = o ? json(o) : undefined;
+        const q = o ? json('options', o) : undefined;
         return callJson(() => n().pocoContacts(q));
       },
       get: (id) => {
@@ -362,9 +409,9 @@ class Client {
       create: (invitation) => {
         requireObject('invitation', invitation);
         if (!invitation.email === !invitation.contactId) {
-          throw typeError('invitation', 'give either `email` or `contactId`');
+          throw invalidArgument('invitation', 'give either `email` or `contactId`');
         }
-        return callJson(() => n().invite(json(invitation)));
+        return callJson(() => n().invite(json('invitation', invitation)));
       },
       cancel: (id) => {
         requireString('id', id);
@@ -388,13 +435,13 @@ class Client {
        */
       create: (activity, options) => {
         requireObject('activity', activity);
-        if (typeof activity.type !== 'string') throw typeError('type', 'must be a string');
+        if (typeof activity.type !== 'string') throw invalidArgument('type', 'must be a string');
         const key = optionalObject('options', options)?.idempotencyKey;
         if (key !== undefined && key !== null && typeof key !== 'string') {
-          throw typeError('idempotencyKey', 'must be a string');
+          throw invalidArgument('idempotencyKey', 'must be a string');
         }
         // Its content is checked by core, before any request.
-        return callJson(() => n().createActivity(json(activity), key ?? undefined));
+        return callJson(() => n().createActivity(json('activity', activity), key ?? undefined));
       },
       delete: (id) => {
         requireString('id', id);
@@ -417,7 +464,7 @@ class Client {
       send: (conversationId, message) => {
         requireString('conversationId', conversationId);
         const body = typeof message === 'string' ? { text: message } : requireObject('message', message);
-        return callJson(() => n().sendMessage(conversationId, json(body)));
+        return callJson(() => n().sendMessage(conversationId, json('message', body)));
       },
     });
     this.auth = Object.freeze({
@@ -431,13 +478,13 @@ class Client {
         requireStrings('scopes', params.scopes);
         optionalString('prompt', params.prompt);
         optionalString('loginHint', params.loginHint);
-        return parse(callSync(() => n().authorizationUrl(json(params))));
+        return parse(callSync(() => n().authorizationUrl(json('params', params))));
       },
       /** Completes the flow from the URL the user was redirected to → the token set. */
       exchangeCode: (request, redirectUrl) => {
         requireObject('request', request);
         requireString('redirectUrl', redirectUrl);
-        return callJson(() => n().exchangeCode(json(request), redirectUrl));
+        return callTokens(() => n().exchangeCode(json('request', request), redirectUrl));
       },
       /** Device flow: `{deviceCode, userCode, verificationUri, verificationUriComplete,
        * expiresIn, interval}`; show `userCode` and `verificationUri` to the user. */
@@ -449,20 +496,22 @@ class Client {
        * {status: 'complete', tokens}`. */
       pollDeviceTokenOnce: (d) => {
         const wire = device.toWire(d);
-        return callJson(() => n().pollDeviceTokenOnce(wire));
+        return callJson(() => n().pollDeviceTokenOnce(wire)).then((r) =>
+          r?.tokens ? { ...r, tokens: TokenSet.from(r.tokens) } : r,
+        );
       },
       /** Polls (every `interval` seconds, slower after `slow_down`) until the user answers. */
       pollDeviceToken: (d) => {
         const wire = device.toWire(d);
-        return callJson(() => n().pollDeviceToken(wire));
+        return callTokens(() => n().pollDeviceToken(wire));
       },
       /** App-only tokens (confidential clients); renewed the same way when they expire. */
       clientCredentials: (scopes) => {
         requireStrings('scopes', scopes ?? [], { nonEmpty: false });
-        return callJson(() => n().clientCredentials(scopes ?? []));
+        return callTokens(() => n().clientCredentials(scopes ?? []));
       },
       /** Renews the tokens now; `onTokens` receives them. */
-      refresh: () => callJson(() => n().refreshTokens()),
+      refresh: () => callTokens(() => n().refreshTokens()),
       revokeToken: (token, hint) => {
         requireString('token', token);
         const h = checkHint(hint);
@@ -485,12 +534,12 @@ class Client {
 
   /** The current token set (secrets in clear, to persist), or `null`. */
   get tokens() {
-    return parse(callSync(() => this.#native.tokens()));
+    return tokenSet(callSync(() => this.#native.tokens()));
   }
 
   setTokens(tokens) {
-    requireObject('tokens', tokens);
-    callSync(() => this.#native.setTokens(json(tokens)));
+    const wire = tokensJson('tokens', tokens);
+    callSync(() => this.#native.setTokens(wire));
   }
 
   /**
@@ -499,9 +548,8 @@ class Client {
    * when absent; never to this client's callback). Closing one does not close the other.
    */
   withTokens(tokens, onTokens) {
-    requireObject('tokens', tokens);
+    const wire = tokensJson('tokens', tokens);
     const callback = tokenCallback(onTokens);
-    const wire = json(tokens);
     return new Client(WRAP, callSync(() => this.#native.withTokens(wire, callback)));
   }
 
@@ -511,7 +559,7 @@ class Client {
 
   updateMe(update) {
     requireObject('update', update);
-    return callJson(() => this.#native.updateMe(json(update)));
+    return callJson(() => this.#native.updateMe(json('update', update)));
   }
 
   user(id) {
@@ -526,7 +574,7 @@ class Client {
   /** `{message?, presence?}`: also posts a `Status` activity and a live event. */
   setStatus(update) {
     requireObject('update', update);
-    return callJson(() => this.#native.setStatus(json(update)));
+    return callJson(() => this.#native.setStatus(json('update', update)));
   }
 
   /** The calling app's grant: `{clientId, clientName, scopes, granted}`. */
@@ -551,16 +599,16 @@ class Client {
    * Item failures are responses, not exceptions.
    */
   batch(requests) {
-    if (!Array.isArray(requests)) throw typeError('requests', 'must be an array');
+    if (!Array.isArray(requests)) throw invalidArgument('requests', 'must be an array');
     requests.forEach((r, i) => requireObject(`requests[${i}]`, r));
-    return callJson(() => this.#native.batch(json(requests)));
+    return callJson(() => this.#native.batch(json('requests', requests)));
   }
 
   /** Live events: `for await (const e of await client.events({ since }))`. */
   async events(options) {
     const since = optionalObject('options', options)?.since;
     if (since !== undefined && since !== null && (!Number.isSafeInteger(since) || since < 0)) {
-      throw typeError('since', 'must be a non-negative integer');
+      throw invalidArgument('since', 'must be a non-negative integer');
     }
     const n = await call(() => this.#native.events(since ?? undefined));
     return new EventSubscription(n);
@@ -582,5 +630,35 @@ class Client {
   }
 }
 
-module.exports = { Client, Filter, Paged, EventSubscription, ...errors };
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/**
+ * Sends core's log records (retries, Retry-After waits, token refreshes, resyncs,
+ * reconnects: targets `messenger_connect::http`, `::auth`, `::sync`, `::events`) to
+ * `handler({level, target, message, fields})`, for every client of the process, at
+ * `level` and more severe (default `info`). `setLogger(null)` stops them. Records never
+ * carry a secret; they arrive asynchronously and never keep the process alive; a handler
+ * that throws is ignored.
+ */
+function setLogger(handler, options) {
+  if (handler !== null && handler !== undefined && typeof handler !== 'function') {
+    throw invalidArgument('handler', 'must be a function or null');
+  }
+  const level = optionalObject('options', options)?.level ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw invalidArgument('level', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const forward = handler
+    ? (text) => {
+        try {
+          handler(JSON.parse(text));
+        } catch {
+          // a logger must not break the client
+        }
+      }
+    : null;
+  callSync(() => native.setLogHandler(forward, level));
+}
+
+module.exports = { Client, Filter, Paged, EventSubscription, TokenSet, setLogger, ...errors };
 delete module.exports.fromNative;
+delete module.exports.keepCause;
+delete module.exports.invalidArgument;

@@ -5,6 +5,7 @@
 // calls to its `/_mock` endpoints (DESIGN §2.7).
 
 const native = require('./native.js');
+const { TokenSet } = require('./tokens.js');
 
 class MockServer {
   #native;
@@ -75,7 +76,7 @@ class MockServer {
     };
     if (t.expires_in !== undefined) tokens.expiresAt = new Date(now + t.expires_in * 1000).toISOString();
     if (t.refresh_token) tokens.refreshToken = t.refresh_token;
-    return { clientId: app.clientId, clientSecret: app.clientSecret, userId, tokens, response: t };
+    return { clientId: app.clientId, clientSecret: app.clientSecret, userId, tokens: TokenSet.from(tokens), response: t };
   }
 
   /** Injects a fault (`{method?, path?, kind, status?, retryAfter?, count?...}`) → `{id}`. */

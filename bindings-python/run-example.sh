@@ -7,10 +7,11 @@
 # server's contacts. Exits non-zero if anything fails.
 #
 #   bash bindings-python/run-example.sh
-set -euo pipefail
+set -uo pipefail
 
 # shellcheck source=bindings-python/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 py_env
 say "python bindings-python/examples/sync_contacts.py --demo"
-"$PY" "$PY_HERE/examples/sync_contacts.py" --demo </dev/null
+"$PY" "$PY_HERE/examples/sync_contacts.py" --demo </dev/null \
+    || die "bindings-python/examples/sync_contacts.py --demo failed (status $?)"

@@ -5,13 +5,16 @@
 #   bash scripts/main.sh            # every step
 #   bash scripts/main.sh tour       # only these steps
 #
-# Steps are functions `step_<name>` listed in STEPS; the bindings' examples will be added
-# the same way (one function each). Each step runs even when an earlier one failed; the
-# script exits non-zero if any failed.
+# Steps are functions `step_<name>` listed in STEPS (one per example). Each step runs even
+# when an earlier one failed and counts as one test: the script ends with
+# "main: N passed, N failed, N skipped" and exits non-zero if any failed. A new step needs
+# only its function and its name in STEPS; .ci/run adds the counts to its total.
 set -uo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=scripts/lib/tally.sh
+source "$ROOT/scripts/lib/tally.sh"
 cd "$ROOT" || exit 1
 
 STEPS=(tour sync_contacts post_feed chat python_sync_contacts node_post_feed dotnet_chat web_example)
@@ -70,26 +73,28 @@ step_web_example() {
     bash "$ROOT/bindings-web/run-example.sh"
 }
 
+# run_step NAME: one step as one test; a failed step says so.
+run_step() {
+    if ! declare -F "step_$1" >/dev/null; then
+        echo "unknown step: $1 (known: ${STEPS[*]})" >&2
+        record 0 1
+    elif "step_$1"; then
+        record 1 0
+    else
+        echo "FAILED: step $1 (status $?)"
+        record 0 1
+    fi
+}
+
 mock_build || die "the mock server does not build"
 say "start the mock server"
 mock_start --seed 1 --users 3 --contacts-per-user 50 || die "the mock server did not start"
 
 selected=("$@")
 [[ ${#selected[@]} -eq 0 ]] && selected=("${STEPS[@]}")
-failed=()
 for step in "${selected[@]}"; do
     say "step $step"
-    if ! declare -F "step_$step" >/dev/null; then
-        echo "unknown step: $step (known: ${STEPS[*]})" >&2
-        failed+=("$step")
-    elif ! "step_$step"; then
-        failed+=("$step")
-    fi
+    tally_part "$step" run_step "$step"
 done
 
-echo
-if [[ ${#failed[@]} -gt 0 ]]; then
-    echo "main: FAILED steps: ${failed[*]}"
-    exit 1
-fi
-echo "main: all ${#selected[@]} step(s) OK (${SECONDS}s)"
+tally_summary main.sh main

@@ -11,46 +11,22 @@
 #
 # To add a suite (pytest for bindings-python, node --test for bindings-node, NUnit for
 # bindings-dotnet, browser tests): write a function `suite_<name>` that runs it, keeps the
-# tool's own output visible, and calls `record <passed> <failed> [<skipped>]`; then add
-# <name> to SUITES. A suite that returns non-zero without recording a failure is counted
-# as one failure.
+# tool's own output visible, and calls `record <passed> <failed> [<skipped>]` (or
+# `record_run PREFIX CMD...` for a tool that ends with "PREFIX: N passed, N failed"); then
+# add <name> to SUITES. A suite that returns non-zero without recording a failure is
+# counted as one failure. The counts reach .ci/run's total by themselves (scripts/lib/tally.sh).
 set -uo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=scripts/lib/tally.sh
+source "$ROOT/scripts/lib/tally.sh"
 cd "$ROOT" || exit 1
 
-SUITES=(cargo_test fmt clippy contract browser python node dotnet web)
+SUITES=(cargo_test fmt clippy metadata gen_types contract browser python celery node dotnet web)
 
-TOTAL_PASSED=0
-TOTAL_FAILED=0
-TOTAL_SKIPPED=0
-SUITE_PASSED=0
-SUITE_FAILED=0
-SUITE_SKIPPED=0
-SUMMARY=()
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/mc-test.XXXXXX")"
 trap 'rm -rf "$LOGS"' EXIT
-
-# record PASSED FAILED [SKIPPED]: adds to the current suite's counts.
-record() {
-    SUITE_PASSED=$((SUITE_PASSED + $1))
-    SUITE_FAILED=$((SUITE_FAILED + $2))
-    SUITE_SKIPPED=$((SUITE_SKIPPED + ${3:-0}))
-}
-
-# check NAME CMD...: runs one command as a single pass/fail check.
-check() {
-    local name=$1
-    shift
-    say "$name: $*"
-    if "$@"; then
-        record 1 0
-    else
-        echo "FAILED: $name"
-        record 0 1
-    fi
-}
 
 # ---------------------------------------------------------------------------- suites
 
@@ -58,8 +34,14 @@ check() {
 suite_cargo_test() {
     local log="$LOGS/cargo-test.log"
     say "cargo test --profile $PROFILE --workspace --no-fail-fast"
-    cargo test --profile "$PROFILE" --workspace --no-fail-fast 2>&1 | tee "$log"
+    run_bounded cargo test --profile "$PROFILE" --workspace --no-fail-fast 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
+    # A test binary that crashed prints no "test result" line: cargo's own
+    # "error: test failed" / "error: N targets failed" lines count it as a failure.
+    if [[ $rc -ne 0 ]] && ! grep -qE '^test result: FAILED' "$log"; then
+        echo "cargo test exited with $rc and no failed test result (a crashed test binary?)"
+        record 0 1
+    fi
     # Lines like: "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; ..."
     local line p f i
     while IFS= read -r line; do
@@ -76,36 +58,70 @@ suite_fmt() {
     check "cargo fmt --check" cargo fmt --all --check
 }
 
-# Lints, as one check.
+# Versions and package metadata agree across Cargo.toml, pyproject.toml, package.json,
+# the csproj and the nuspec (scripts/check_metadata.py; one test per check).
+suite_metadata() {
+    record_run metadata python3 "$ROOT/scripts/check_metadata.py"
+}
+
+# Lints, as one check; and core with its optional `uniffi` feature (off in the workspace
+# build), so the derives on its models keep compiling.
 suite_clippy() {
     check "cargo clippy" cargo clippy --profile "$PROFILE" --workspace --all-targets -- -D warnings
+    check "cargo clippy (core --features uniffi)" \
+        cargo clippy --profile "$PROFILE" -p messenger-connect --features uniffi -- -D warnings
+}
+
+# The bindings' model types are what scripts/gen_types.py makes of the spec: regenerated
+# and diffed with the committed files, the .pyi checked by mypy --strict, the .d.ts by
+# tsc --strict (one check).
+gen_types_check() {
+    venv_install pyyaml==6.0.3 mypy==2.4.1 </dev/null || { echo "pip install failed"; return 1; }
+    "$ROOT/.venv/bin/python" "$ROOT/scripts/gen_types.py" --check || return 1
+    "$ROOT/.venv/bin/mypy" --strict "$ROOT/bindings-python/python/messenger_connect/_models.pyi" ||
+        { echo "mypy --strict refuses _models.pyi"; return 1; }
+    (
+        cd "$ROOT/bindings-node" || exit 1
+        if [[ ! -x node_modules/.bin/tsc ]]; then
+            npm ci --no-audit --no-fund </dev/null || { echo "npm ci failed"; exit 1; }
+        fi
+        npx tsc --noEmit --strict models.d.ts </dev/null || { echo "tsc --strict refuses models.d.ts"; exit 1; }
+    )
+}
+
+suite_gen_types() {
+    check "gen_types --check" gen_types_check
+}
+
+# record_node_test LOG: records node --test's closing counts in LOG ("ℹ pass 7" from the
+# spec reporter or "# pass 7" from TAP); cancelled tests count as failed.
+record_node_test() {
+    local p f s c
+    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$1" | tail -1)
+    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$1" | tail -1)
+    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$1" | tail -1)
+    c=$(sed -nE 's/^(# |ℹ )cancelled ([0-9]+)$/\2/p' "$1" | tail -1)
+    record "${p:-0}" "$(( ${f:-0} + ${c:-0} ))" "${s:-0}"
+}
+
+# record_tool_line LOG NAME: one tool check that the runner reported as the line
+# "NAME: passed" in LOG.
+record_tool_line() {
+    grep -qx "$2: passed" "$1"
+    record_check "$2" $?
 }
 
 # Schemathesis against the mock server (scripts/contract.sh).
 suite_contract() {
-    local log="$LOGS/contract.log"
-    bash "$ROOT/scripts/contract.sh" 2>&1 | tee "$log"
-    local rc=${PIPESTATUS[0]}
-    local line
-    line=$(grep -E '^contract: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-    if [[ -n "$line" ]]; then
-        record "$(sed -E 's/^contract: ([0-9]+) passed.*/\1/' <<<"$line")" \
-            "$(sed -E 's/^contract: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")"
-    fi
-    return "$rc"
+    record_run contract bash "$ROOT/scripts/contract.sh"
 }
 
 # The HTML pages in headless Chromium (mock-server/browser-tests/run.sh; node's runner).
 suite_browser() {
     local log="$LOGS/browser.log"
-    bash "$ROOT/mock-server/browser-tests/run.sh" 2>&1 | tee "$log"
+    run_bounded bash "$ROOT/mock-server/browser-tests/run.sh" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
-    # node --test ends with lines like "ℹ pass 7" (spec reporter) or "# pass 7" (TAP).
-    local p f s
-    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$log" | tail -1)
-    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
-    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
-    record "${p:-0}" "${f:-0}" "${s:-0}"
+    record_node_test "$log"
     return "$rc"
 }
 
@@ -113,7 +129,7 @@ suite_browser() {
 # --strict as one check, pytest's "N passed, M failed" line).
 suite_python() {
     local log="$LOGS/python.log"
-    bash "$ROOT/bindings-python/run-tests.sh" 2>&1 | tee "$log"
+    run_bounded bash "$ROOT/bindings-python/run-tests.sh" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
     local line p f s e
     # pytest -q ends with e.g. "3 failed, 40 passed, 1 skipped in 2.1s".
@@ -123,22 +139,35 @@ suite_python() {
     s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+')
     e=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+')
     record "${p:-0}" "$(( ${f:-0} + ${e:-0} ))" "${s:-0}"
-    if grep -qx 'mypy: passed' "$log"; then record 1 0; else echo "FAILED: mypy --strict"; record 0 1; fi
+    record_tool_line "$log" mypy
     return "$rc"
 }
 
-# The Node binding (bindings-node/run-tests.sh: napi build, tsc --noEmit as one check,
-# node --test's "ℹ pass N" / "ℹ fail N" lines).
+# The Python fleet sync on Celery + PostgreSQL + Redis (bindings-python/run-celery.sh:
+# installs and starts the services, the mock binary, 3 prefork workers; its last line is
+# "celery: N passed, N failed, N skipped").
+suite_celery() {
+    record_run celery bash "$ROOT/bindings-python/run-celery.sh"
+}
+
+# The Node binding (bindings-node/run-tests.sh: build.mjs, node --test with a 60 s per-test
+# timeout; its last lines are "node tool checks: N passed, N failed" (tsc --noEmit, counted
+# as tool checks) and "node: N passed, N failed, N skipped").
 suite_node() {
-    local log="$LOGS/node.log"
-    bash "$ROOT/bindings-node/run-tests.sh" 2>&1 | tee "$log"
+    local log="$LOGS/node.log" line p f i
+    run_bounded bash "$ROOT/bindings-node/run-tests.sh" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
-    local p f s
-    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$log" | tail -1)
-    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
-    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
-    record "${p:-0}" "${f:-0}" "${s:-0}"
-    if grep -qx 'tsc: passed' "$log"; then record 1 0; else echo "FAILED: tsc --noEmit"; record 0 1; fi
+    record_from "$log" node
+    line=$(grep -E '^node tool checks: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+    if [[ -z $line ]]; then
+        echo "bindings-node/run-tests.sh printed no tool-check line"
+        record_check "node tool checks" 1
+    else
+        p=$(sed -E 's/^node tool checks: ([0-9]+) passed.*/\1/' <<<"$line")
+        f=$(sed -E 's/.*, ([0-9]+) failed$/\1/' <<<"$line")
+        for ((i = 0; i < p; i++)); do record_check "node tool check" 0; done
+        for ((i = 0; i < f; i++)); do record_check "node tool check (tsc --noEmit)" 1; done
+    fi
     return "$rc"
 }
 
@@ -146,70 +175,27 @@ suite_node() {
 # committed file, compiles with Mono's mcs, runs NUnit 2.6; its last line is
 # "dotnet: N passed, N failed, N skipped").
 suite_dotnet() {
-    local log="$LOGS/dotnet.log"
-    bash "$ROOT/bindings-dotnet/run-tests.sh" 2>&1 | tee "$log"
-    local rc=${PIPESTATUS[0]}
-    local line
-    line=$(grep -E '^dotnet: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$log" | tail -1)
-    if [[ -n "$line" ]]; then
-        record "$(sed -E 's/^dotnet: ([0-9]+) passed.*/\1/' <<<"$line")" \
-            "$(sed -E 's/^dotnet: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")" \
-            "$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")"
-    fi
-    return "$rc"
+    record_run dotnet bash "$ROOT/bindings-dotnet/run-tests.sh"
 }
 
 # The web library and widgets (bindings-web/run-tests.sh: the types/tsc/size checks, one
 # line each, then node --test over the Node and Chromium tests, "ℹ pass N" lines).
 suite_web() {
     local log="$LOGS/web.log"
-    bash "$ROOT/bindings-web/run-tests.sh" 2>&1 | tee "$log"
+    run_bounded bash "$ROOT/bindings-web/run-tests.sh" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
-    local p f s name
-    p=$(sed -nE 's/^(# |ℹ )pass ([0-9]+)$/\2/p' "$log" | tail -1)
-    f=$(sed -nE 's/^(# |ℹ )fail ([0-9]+)$/\2/p' "$log" | tail -1)
-    s=$(sed -nE 's/^(# |ℹ )skipped ([0-9]+)$/\2/p' "$log" | tail -1)
-    record "${p:-0}" "${f:-0}" "${s:-0}"
+    local name
+    record_node_test "$log"
     for name in types tsc size; do
-        if grep -qx "$name: passed" "$log"; then record 1 0; else echo "FAILED: web $name"; record 0 1; fi
+        record_tool_line "$log" "$name"
     done
     return "$rc"
 }
 
 # ---------------------------------------------------------------------------- driver
 
-run_suite() {
-    local name=$1 start rc
-    if ! declare -F "suite_$name" >/dev/null; then
-        echo "unknown suite: $name (known: ${SUITES[*]})" >&2
-        SUMMARY+=("$(printf '%-12s %s' "$name" "unknown suite")")
-        TOTAL_FAILED=$((TOTAL_FAILED + 1))
-        return
-    fi
-    SUITE_PASSED=0 SUITE_FAILED=0 SUITE_SKIPPED=0
-    start=$SECONDS
-    "suite_$name"
-    rc=$?
-    if [[ $rc -ne 0 && $SUITE_FAILED -eq 0 ]]; then
-        echo "suite $name exited with status $rc without reporting a failed test: counted as 1 failed"
-        SUITE_FAILED=1
-    fi
-    TOTAL_PASSED=$((TOTAL_PASSED + SUITE_PASSED))
-    TOTAL_FAILED=$((TOTAL_FAILED + SUITE_FAILED))
-    TOTAL_SKIPPED=$((TOTAL_SKIPPED + SUITE_SKIPPED))
-    SUMMARY+=("$(printf '%-12s %5d passed %5d failed %5d skipped %6ds%s' "$name" \
-        "$SUITE_PASSED" "$SUITE_FAILED" "$SUITE_SKIPPED" $((SECONDS - start)) \
-        "$([[ $SUITE_FAILED -gt 0 ]] && echo '   <-- FAILED')")")
-}
-
 selected=("$@")
 [[ ${#selected[@]} -eq 0 ]] && selected=("${SUITES[@]}")
-for suite in "${selected[@]}"; do
-    run_suite "$suite"
-done
+tally_each suite_ "${selected[@]}"
 
-say "summary (${SECONDS}s)"
-printf '%s\n' "${SUMMARY[@]}"
-echo
-echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
-[[ $TOTAL_FAILED -eq 0 ]]
+tally_summary test.sh

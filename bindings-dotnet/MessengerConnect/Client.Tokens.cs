@@ -24,7 +24,11 @@ namespace MessengerConnect
         /// <summary>
         /// Raised (on a thread-pool thread) after every new token set: sign-in, refresh,
         /// rotation. The first subscriber starts one background loop that ends when the
-        /// client is closed or disposed.
+        /// client is closed or disposed. The call that obtained the tokens waits for the
+        /// handlers (at most 30 s): a handler that throws (the database is full, a lock
+        /// timed out) makes that call fault with <see cref="TokenStoreException"/>, whose
+        /// <c>Tokens</c> are the new tokens (in use, not saved: save them, the server retired
+        /// the previous refresh token) and whose <c>InnerException</c> is what the handler threw.
         /// </summary>
         public event EventHandler<TokensChangedEventArgs> TokensChanged
         {
@@ -33,7 +37,11 @@ namespace MessengerConnect
                 lock (_tokensLock)
                 {
                     _tokensChanged += value;
-                    if (_tokenLoop == null) _tokenLoop = TokenLoopAsync();
+                    if (_tokenLoop == null)
+                    {
+                        SetTokenChangeAcks(true);
+                        _tokenLoop = TokenLoopAsync();
+                    }
                 }
             }
             remove
@@ -50,19 +58,38 @@ namespace MessengerConnect
             await Task.Yield();
             while (true)
             {
-                TokenSet tokens;
+                TokenChange change;
                 try
                 {
-                    tokens = await NextTokenChangeAsync().ConfigureAwait(false);
+                    change = await NextTokenChangeEventAsync().ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException)
                 {
                     return;
                 }
-                if (tokens == null) return;
+                if (change == null) return;
                 EventHandler<TokensChangedEventArgs> handler;
                 lock (_tokensLock) { handler = _tokensChanged; }
-                if (handler != null) handler(this, new TokensChangedEventArgs(tokens));
+                string error = null;
+                ulong? kept = null;
+                try
+                {
+                    if (handler != null) handler(this, new TokensChangedEventArgs(change.Tokens));
+                }
+                catch (Exception e)
+                {
+                    error = e.Message;
+                    kept = UniffiForeignExceptions.Keep(e);
+                }
+                if (!change.NeedsAck) continue;
+                try
+                {
+                    AckTokenChange(change.Id, error, kept);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
             }
         }
 

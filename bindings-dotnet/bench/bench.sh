@@ -9,6 +9,7 @@
 #
 # Environment: BENCH_CONTACTS (100000), BENCH_RUNS (3); MC_NO_BUILD=1 reuses the binaries.
 set -euo pipefail
+trap 'echo "error: bindings-dotnet/bench/bench.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/common.sh

@@ -237,6 +237,19 @@ pub enum MessengerConnectError {
         /// Full text.
         message: String,
     },
+    /// New tokens were obtained and are in use, but a `TokensChanged` handler threw (or
+    /// did not finish in time) while saving them: save `tokens` (the server retired the
+    /// previous refresh token). The C# exception is the `InnerException`.
+    #[error("{message}")]
+    TokenStore {
+        /// Full text.
+        message: String,
+        /// The new tokens (in use by the client, not saved).
+        tokens: crate::auth::TokenSet,
+        /// The handler's exception, kept on the C# side under this id (the generator
+        /// turns the field into the exception's `InnerException`).
+        inner_exception_id: Option<u64>,
+    },
     /// The object (client, event subscription, mock server) was closed.
     #[error("{message}")]
     Closed {
@@ -331,6 +344,7 @@ impl From<Error> for MessengerConnectError {
                 status,
                 error,
                 description,
+                ..
             } => MessengerConnectError::OAuth {
                 message,
                 status,
@@ -353,6 +367,14 @@ impl From<Error> for MessengerConnectError {
                 MessengerConnectError::InvalidArgument { message, name }
             }
             Error::Config(_) => MessengerConnectError::Config { message },
+            Error::TokenStore { tokens, cause } => MessengerConnectError::TokenStore {
+                message,
+                tokens: crate::auth::TokenSet::from(*tokens),
+                inner_exception_id: cause
+                    .get_ref()
+                    .downcast_ref::<crate::token_changes::HandlerFailed>()
+                    .and_then(|h| h.exception_id),
+            },
             _ => MessengerConnectError::Internal { message },
         }
     }

@@ -41,6 +41,7 @@ pub use testing::{
     MockApp, MockAppOptions, MockFault, MockFaultKind, MockOptions, MockResetOptions, MockResponse,
     MockServer, MockUser, all_scopes, default_mock_options,
 };
+pub use token_changes::TokenChange;
 
 /// The version of this library (the crate version).
 #[uniffi::export]

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use messenger_connect::{Client, RetryPolicy, TokenSet, TokenStore};
+use messenger_connect::{Client, RetryPolicy, SaveFuture, StoreError, TokenSet, TokenStore};
 use napi::Status;
-use napi::bindgen_prelude::Unknown;
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::bindgen_prelude::Promise;
+use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 use serde_json::{Value, json};
 
-use crate::error::{arg, invalid, out, raise, to_js};
+use crate::error::{arg, closed, invalid, out, to_js};
 
 /// Options of the client (see `ClientOptions` in `index.d.ts`).
 #[napi(object)]
@@ -47,8 +47,10 @@ pub struct NativeOptions {
     pub max_attempts: Option<u32>,
 }
 
-/// Receives every new token set, as JSON text.
-type TokenCallback = ThreadsafeFunction<String, Unknown<'static>, String, Status, false, true>;
+/// Receives every new token set, as JSON text, and resolves to `""` once it is saved, or
+/// to `"<cause id>:<message>"` when saving failed (the JS side keeps the thrown value
+/// under that id, see `tokenCallback` in `index.js`).
+type TokenCallback = ThreadsafeFunction<String, Promise<String>, String, Status, false, true>;
 
 /// The client (wrapped by `Client` in `index.js`).
 #[napi]
@@ -68,14 +70,52 @@ pub(crate) fn tokens_from(json: &str) -> napi::Result<TokenSet> {
     serde_json::from_value(value).map_err(|_| invalid("tokens", "does not have the expected shape"))
 }
 
-/// A token store that hands every new token set, as JSON text, to a JS callback (queued to
-/// the JS thread; the call that obtained the tokens does not wait for it).
+/// A token store that hands every new token set, as JSON text, to a JS callback and waits
+/// for it (its Promise, if it returns one): a callback that throws or rejects fails the
+/// call that obtained the tokens with `TokenStoreError`.
+struct JsTokenStore(TokenCallback);
+
+/// What the JS callback threw: the id its value is kept under, and its message.
+#[derive(Debug)]
+pub(crate) struct JsCause {
+    pub(crate) id: u64,
+    message: String,
+}
+
+impl std::fmt::Display for JsCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JsCause {}
+
+impl TokenStore for JsTokenStore {
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> SaveFuture<'a> {
+        Box::pin(async move {
+            let text = serde_json::to_string(tokens)?;
+            let promise = self
+                .0
+                .call_async(text)
+                .await
+                .map_err(|e| format!("onTokens could not be called: {}", e.reason))?;
+            let outcome = promise
+                .await
+                .map_err(|e| format!("onTokens failed: {}", e.reason))?;
+            if outcome.is_empty() {
+                return Ok(());
+            }
+            let (id, message) = outcome.split_once(':').unwrap_or(("0", outcome.as_str()));
+            Err(Box::new(JsCause {
+                id: id.parse().unwrap_or(0),
+                message: message.to_string(),
+            }) as StoreError)
+        })
+    }
+}
+
 fn token_store(callback: TokenCallback) -> Arc<dyn TokenStore> {
-    Arc::new(move |t: &TokenSet| {
-        if let Ok(text) = serde_json::to_string(t) {
-            callback.call(text, ThreadsafeFunctionCallMode::NonBlocking);
-        }
-    })
+    Arc::new(JsTokenStore(callback))
 }
 
 fn ms(v: Option<u32>) -> Option<Duration> {
@@ -88,7 +128,7 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(
         options: NativeOptions,
-        #[napi(ts_arg_type = "((tokens: string) => void) | undefined | null")] on_tokens: Option<
+        #[napi(ts_arg_type = "((tokens: string) => Promise<string>) | undefined | null")] on_tokens: Option<
             TokenCallback,
         >,
     ) -> napi::Result<Self> {
@@ -154,7 +194,7 @@ impl NativeClient {
     pub fn with_tokens(
         &self,
         tokens: String,
-        #[napi(ts_arg_type = "((tokens: string) => void) | undefined | null")] on_tokens: Option<
+        #[napi(ts_arg_type = "((tokens: string) => Promise<string>) | undefined | null")] on_tokens: Option<
             TokenCallback,
         >,
     ) -> napi::Result<NativeClient> {
@@ -221,6 +261,6 @@ impl NativeClient {
             .lock()
             .ok()
             .and_then(|g| g.clone())
-            .ok_or_else(|| raise(json!({"kind": "closed", "message": "the client is closed"})))
+            .ok_or_else(closed)
     }
 }

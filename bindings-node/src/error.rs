@@ -1,8 +1,10 @@
 //! Errors crossing to JS: every failure is a JS `Error` whose message is `MCERR:` followed
-//! by a JSON record (`kind`, `status`, `code`, `message`, `requestId`, `target`,
-//! `retryAfter`, `details`) that `errors.js` turns into a `MessengerConnectError` class
-//! (or a `TypeError` for `kind: "invalidArgument"`). No record carries a secret.
+//! by core's [`ErrorInfo`] record as JSON (kind, className, message, description, status,
+//! code, target, requestId, retryAfter, details) that `errors.js` raises as the class core
+//! named. A token-store failure adds `tokens` and `causeId`. No record carries a secret
+//! except `tokens`, which `errors.js` wraps in its redacting `TokenSet`.
 
+use messenger_connect::{Error, ErrorInfo, ErrorKind};
 use napi::Status;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,56 +14,56 @@ use serde_json::{Value, json};
 const ERROR_PREFIX: &str = "MCERR:";
 
 /// A JS error carrying `record`.
-pub(crate) fn raise(record: Value) -> napi::Error {
+fn raise(record: Value) -> napi::Error {
     napi::Error::new(Status::GenericFailure, format!("{ERROR_PREFIX}{record}"))
 }
 
-/// A core error as a JS error carrying its fields.
-pub(crate) fn to_js(e: messenger_connect::Error) -> napi::Error {
-    use messenger_connect::Error as E;
-    let mut record = json!({
-        "status": e.status(),
-        "code": e.code(),
-        "requestId": e.request_id(),
-        "message": e.to_string(),
-    });
-    let kind = match &e {
-        E::Api(api) => {
-            record["message"] = json!(api.message);
-            record["target"] = json!(api.target);
-            record["retryAfter"] = json!(api.retry_after.map(|d| d.as_secs_f64()));
-            record["details"] = api
-                .details
-                .iter()
-                .map(|d| json!({"code": d.code, "message": d.message, "target": d.target}))
-                .collect();
-            "api"
-        }
-        E::OAuth { .. } => "oauth",
-        E::ResyncRequired { .. } => "resyncRequired",
-        E::Network { timeout, .. } => {
-            record["timeout"] = json!(timeout);
-            "network"
-        }
-        E::Decode { .. } => "decode",
-        E::InvalidArgument { name, .. } => {
-            record["target"] = json!(name);
-            "invalidArgument"
-        }
-        E::Config(_) => "config",
-        _ => "other",
-    };
-    record["kind"] = json!(kind);
+/// A core error as a JS error carrying core's record of it.
+pub(crate) fn to_js(e: Error) -> napi::Error {
+    let mut record = serde_json::to_value(ErrorInfo::of(&e)).unwrap_or_else(
+        |_| json!({"kind": "internal", "className": "InternalError", "message": e.to_string()}),
+    );
+    if let Error::TokenStore { tokens, cause } = &e {
+        record["tokens"] = serde_json::to_value(&**tokens).unwrap_or_default();
+        record["causeId"] = json!(
+            cause
+                .get_ref()
+                .downcast_ref::<crate::client::JsCause>()
+                .map(|c| c.id)
+        );
+    }
     raise(record)
 }
 
-/// An argument that cannot be used: a `TypeError` on the JS side.
+/// An argument that cannot be used: an `InvalidArgumentError` naming it.
 pub(crate) fn invalid(name: &str, message: impl std::fmt::Display) -> napi::Error {
-    raise(json!({
-        "kind": "invalidArgument",
-        "target": name,
-        "message": format!("invalid argument `{name}`: {message}"),
-    }))
+    to_js(Error::InvalidArgument {
+        name: name.to_string(),
+        message: message.to_string(),
+    })
+}
+
+/// The client was closed: a `ConfigError`.
+pub(crate) fn closed() -> napi::Error {
+    to_js(Error::Config("the client is closed".into()))
+}
+
+/// Core's table of error kinds as JSON text, parents first: `[{kind, className, parent}]`
+/// (`parent`: the parent kind's class name, or `null` under the root class). `errors.js`
+/// makes its classes from it, so no kind, name or hierarchy is written in JS.
+#[napi_derive::napi]
+pub fn error_kinds() -> String {
+    let kinds: Vec<Value> = ErrorKind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "kind": k.as_str(),
+                "className": k.class_name(),
+                "parent": k.parent().map(ErrorKind::class_name),
+            })
+        })
+        .collect();
+    Value::Array(kinds).to_string()
 }
 
 /// Arguments whose decoding error must not echo the value (serde quotes what it rejects).
@@ -81,9 +83,8 @@ pub(crate) fn arg<T: DeserializeOwned>(name: &str, json: &str) -> napi::Result<T
 /// Encodes a result as JSON text (`JSON.parse` on the JS side: one parse in V8 is cheaper
 /// than building the object property by property through N-API).
 pub(crate) fn out<T: Serialize>(value: &T) -> napi::Result<String> {
-    serde_json::to_string(value).map_err(|e| {
-        raise(json!({"kind": "decode", "message": format!("cannot encode the result: {e}")}))
-    })
+    serde_json::to_string(value)
+        .map_err(|e| to_js(Error::Internal(format!("cannot encode the result: {e}"))))
 }
 
 /// A core result as JSON text, its error mapped.

@@ -2,6 +2,7 @@
 //! Each event crosses as JSON text `{"type","seq","data"}`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use futures_util::StreamExt;
 use messenger_connect::models::Event;
@@ -19,14 +20,40 @@ pub struct Events {
     stream: Arc<Mutex<Option<EventStream>>>,
     typer: Typer,
     closed: watch::Sender<bool>,
+    /// The stream's position, copied after each `next()`: readable while a `next()` is
+    /// pending and after `close()` (-1: no event yet).
+    position: Arc<Position>,
+}
+
+/// The last seq handed out (-1: none) and the reconnection count.
+struct Position {
+    last_seq: AtomicI64,
+    reconnects: AtomicI64,
+}
+
+impl Position {
+    fn record(&self, stream: &EventStream) {
+        let seq = stream
+            .last_seq()
+            .map_or(-1, |s| i64::try_from(s).unwrap_or(i64::MAX));
+        self.last_seq.store(seq, Ordering::Release);
+        let reconnects = i64::try_from(stream.reconnects()).unwrap_or(i64::MAX);
+        self.reconnects.store(reconnects, Ordering::Release);
+    }
 }
 
 impl Events {
     pub(crate) fn new(stream: EventStream) -> Events {
+        let position = Arc::new(Position {
+            last_seq: AtomicI64::new(-1),
+            reconnects: AtomicI64::new(0),
+        });
+        position.record(&stream);
         Events {
             typer: stream.typer(),
             stream: Arc::new(Mutex::new(Some(stream))),
             closed: watch::channel(false).0,
+            position,
         }
     }
 }
@@ -63,6 +90,7 @@ impl Events {
             n = s.next() => n,
             _ = closed.changed() => None,
         };
+        self.position.record(s);
         match next {
             Some(Ok(event)) => event_json(&event, s.last_seq()).map(Some),
             Some(Err(e)) => {
@@ -76,21 +104,19 @@ impl Events {
         }
     }
 
-    /// The sequence number of the last logged event handed out (store it to resume).
+    /// The sequence number of the last logged event handed out (store it to resume), or
+    /// `null` before the first. Never waits: readable while a `next()` is pending and
+    /// after `close()`.
     #[napi]
-    pub async fn last_seq(&self) -> Option<i64> {
-        let guard = self.stream.lock().await;
-        guard
-            .as_ref()
-            .and_then(EventStream::last_seq)
-            .map(|s| s as i64)
+    pub fn last_seq(&self) -> Option<i64> {
+        let seq = self.position.last_seq.load(Ordering::Acquire);
+        (seq >= 0).then_some(seq)
     }
 
-    /// How many times the stream reconnected.
+    /// How many times the stream reconnected (as of the last `next()`); never waits.
     #[napi]
-    pub async fn reconnects(&self) -> i64 {
-        let guard = self.stream.lock().await;
-        guard.as_ref().map_or(0, |s| s.reconnects() as i64)
+    pub fn reconnects(&self) -> i64 {
+        self.position.reconnects.load(Ordering::Acquire)
     }
 
     /// Tells the other members of a conversation that the user is typing; works while a

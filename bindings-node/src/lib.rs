@@ -18,11 +18,14 @@ mod client;
 mod cursor;
 mod error;
 mod events;
+mod logging;
 mod mock;
 mod query;
 mod resources;
 
 pub use client::{NativeClient, NativeOptions};
 pub use cursor::Cursor;
+pub use error::error_kinds;
 pub use events::Events;
+pub use logging::set_log_handler;
 pub use mock::{NativeMockOptions, NativeMockServer};

@@ -2,7 +2,7 @@
 // device flow, client credentials, refresh with onTokens, revocation and introspection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, AuthError, ConfigError } from '../index.mjs';
+import { Client, AuthError, ConfigError, InvalidArgumentError } from '../index.mjs';
 import { fp, setup } from './helpers.mjs';
 
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -141,8 +141,8 @@ test('client credentials, refresh with onTokens, revoke and introspect', async (
   const c2 = newClient(app, { tokens: fresh.tokens });
   await c2.auth.revokeToken(fresh.tokens.refreshToken, 'refresh_token');
   assert.equal((await appOnly.auth.introspectToken(fresh.tokens.accessToken)).active, false);
-  assert.throws(() => c2.auth.revokeToken(''), TypeError);
-  assert.throws(() => c2.auth.revokeToken('x', 'bogus'), TypeError);
+  assert.throws(() => c2.auth.revokeToken(''), InvalidArgumentError);
+  assert.throws(() => c2.auth.revokeToken('x', 'bogus'), InvalidArgumentError);
 });
 
 test('secrets never appear in error messages', async () => {
@@ -157,7 +157,7 @@ test('secrets never appear in error messages', async () => {
   }
   const badTokens = { accessToken: minted.tokens.accessToken, expiresAt: 'not a date' };
   assert.throws(() => new Client({ baseUrl: env.server.url, tokens: badTokens }), (e) => {
-    assert.ok(e instanceof TypeError);
+    assert.ok(e instanceof InvalidArgumentError);
     assert.ok(!e.message.includes(minted.tokens.accessToken));
     return true;
   });

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup } from './helpers.mjs';
+import { InvalidArgumentError } from '../index.mjs';
+import { nextOfType, setup } from './helpers.mjs';
 
 let env;
 let c;
@@ -9,14 +10,6 @@ before(async () => {
   c = await env.client(0);
 });
 after(() => env.teardown());
-
-async function nextOfType(events, type) {
-  for (;;) {
-    const e = await events.next();
-    assert.notEqual(e, null, `stream ended before ${type}`);
-    if (e.type === type) return e;
-  }
-}
 
 test('events arrive, and survive a dropped socket', async () => {
   const [friend] = await c.friends.list().toArray();
@@ -66,7 +59,7 @@ test('typing reaches the other member, also while a next() is pending', async ()
   assert.equal(typing.seq, null, 'typing is not logged');
   mine.close();
   assert.equal(await pending, null);
-  await assert.rejects(mine.typing(''), TypeError);
+  await assert.rejects(mine.typing(''), InvalidArgumentError);
   theirs.close();
 });
 

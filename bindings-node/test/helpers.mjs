@@ -1,4 +1,5 @@
 // Shared fixtures: one in-process MockServer per test file, a client per user.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Client } from '../index.mjs';
 import { MockServer } from '../testing.mjs';
@@ -35,4 +36,13 @@ export async function setup(options = {}) {
  * fingerprints, never the tokens themselves. */
 export function fp(secret) {
   return secret ? createHash('sha256').update(String(secret)).digest('hex').slice(0, 12) : String(secret);
+}
+
+/** The next event of `type` from a subscription (others are skipped). */
+export async function nextOfType(events, type) {
+  for (;;) {
+    const e = await events.next();
+    assert.notEqual(e, null, `stream ended before ${type}`);
+    if (e.type === type) return e;
+  }
 }

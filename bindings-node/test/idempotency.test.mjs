@@ -2,7 +2,7 @@
 // job run again never posts an item twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, NetworkError, ValidationError } from '../index.mjs';
+import { Client, NetworkError, ValidationError, InvalidArgumentError } from '../index.mjs';
 import { setup } from './helpers.mjs';
 
 let env;
@@ -77,14 +77,14 @@ test('an invalid idempotency key throws before any request', async () => {
   await env.server.clearRequests();
   const bad = ['', 'k'.repeat(256), 'line\nbreak', 'tab\tkey', 'nul\u0000key', 'del\u007fkey', 'with space', 'clé', 42, {}];
   for (const idempotencyKey of bad) {
-    // Checked in JS (not a string: thrown) or by core (rejected): a TypeError either way.
+    // Checked in JS (not a string: thrown) or by core (rejected): an InvalidArgumentError either way.
     await assert.rejects(async () => c.activities.create(item, { idempotencyKey }), (e) => {
-      assert.ok(e instanceof TypeError, `${JSON.stringify(idempotencyKey)}: ${e}`);
-      assert.equal(e.argument, 'idempotencyKey');
+      assert.ok(e instanceof InvalidArgumentError, `${JSON.stringify(idempotencyKey)}: ${e}`);
+      assert.equal(e.target, 'idempotencyKey');
       return true;
     });
   }
-  assert.throws(() => c.activities.create(item, 'key'), TypeError, 'options must be an object');
+  assert.throws(() => c.activities.create(item, 'key'), InvalidArgumentError, 'options must be an object');
   const journal = await env.server.requests();
   assert.deepEqual(journal.filter((r) => !r.path.startsWith('/_mock')), [], 'no API request');
 

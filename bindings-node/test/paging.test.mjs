@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResyncRequiredError, ValidationError, Filter } from '../index.mjs';
+import { ResyncRequiredError, ValidationError, Filter, InvalidArgumentError } from '../index.mjs';
 import { setup } from './helpers.mjs';
 
 let env;
@@ -74,7 +74,7 @@ test('filter strings are sent as-is (Filter.raw)', async () => {
     assert.equal(e.code, 'invalidFilter');
     return true;
   });
-  assert.throws(() => c.contacts.list({ filter: 'a\u0000b' }), TypeError);
+  assert.throws(() => c.contacts.list({ filter: 'a\u0000b' }), InvalidArgumentError);
 });
 
 test('delta pages with a page size, resumed from the deltaLink of the last page', async () => {
@@ -93,8 +93,8 @@ test('delta pages with a page size, resumed from the deltaLink of the last page'
   assert.deepEqual(changes.filter((x) => !x['@removed']).map((x) => x.id), [added.id]);
   assert.deepEqual(changes.filter((x) => x['@removed']).map((x) => x.id), [gone]);
   assert.equal(changes.find((x) => x['@removed'])['@removed'].reason, 'deleted');
-  assert.throws(() => c.contacts.delta({ pageSize: 0 }), TypeError);
-  assert.throws(() => c.contacts.delta({ pageSize: 1001 }), TypeError);
+  assert.throws(() => c.contacts.delta({ pageSize: 0 }), InvalidArgumentError);
+  assert.throws(() => c.contacts.delta({ pageSize: 1001 }), InvalidArgumentError);
 });
 
 test('one request per page (the typed stream core builds the first URL with sends nothing)', async () => {

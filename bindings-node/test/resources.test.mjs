@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { InvalidArgumentError } from '../index.mjs';
 import {
   Client, Filter, ApiError, NotFoundError, ValidationError, AuthError, MessengerConnectError,
   ConfigError,
@@ -37,7 +38,7 @@ test('status and setStatus', async () => {
   assert.equal(s.presence, 'busy');
   const again = await c.status();
   assert.equal(again.message, 'posting from node');
-  await assert.rejects(c.setStatus({ message: 'x'.repeat(281) }), TypeError);
+  await assert.rejects(c.setStatus({ message: 'x'.repeat(281) }), InvalidArgumentError);
 });
 
 test('contacts CRUD with ETag and error mapping', async () => {
@@ -88,7 +89,7 @@ test('friends, feed, activities (idempotency key automatic)', async () => {
   assert.equal(feed[0].id, a.id, 'newest first');
   await c.activities.delete(a.id);
   await assert.rejects(c.activities.get(a.id), NotFoundError);
-  await assert.rejects(c.activities.create({ type: 'Share', url: 'ftp://x' }), TypeError);
+  await assert.rejects(c.activities.create({ type: 'Share', url: 'ftp://x' }), InvalidArgumentError);
 });
 
 test('conversations and messages', async () => {

@@ -1,7 +1,7 @@
 // Invitations, permissions (revoke, drop a scope), `$batch` and Portable Contacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthError, ConflictError, NotFoundError } from '../index.mjs';
+import { AuthError, ConflictError, NotFoundError, InvalidArgumentError } from '../index.mjs';
 import { setup } from './helpers.mjs';
 
 let env;
@@ -39,8 +39,8 @@ test('invitations: by email and by contact, accepted, cancelled, alreadyFriends'
   const [cancelled] = await c.invitations.list({ filter: `id eq '${byContact.id}'` }).toArray();
   assert.equal(cancelled.status, 'cancelled');
   await assert.rejects(c.invitations.cancel('i-nope'), NotFoundError);
-  assert.throws(() => c.invitations.create({}), TypeError);
-  assert.throws(() => c.invitations.create({ email: 'a@example.com', contactId: 'c1' }), TypeError);
+  assert.throws(() => c.invitations.create({}), InvalidArgumentError);
+  assert.throws(() => c.invitations.create({ email: 'a@example.com', contactId: 'c1' }), InvalidArgumentError);
 });
 
 test('permissions: read, drop a scope, revoke the grant', async () => {
@@ -54,7 +54,7 @@ test('permissions: read, drop a scope, revoke the grant', async () => {
   assert.equal((await c.me()).id, env.server.users[1].id);
   await c.revokePermissions();
   await assert.rejects(c.me(), (e) => e instanceof AuthError && e.status === 401);
-  assert.throws(() => c.dropScope(''), TypeError);
+  assert.throws(() => c.dropScope(''), InvalidArgumentError);
 });
 
 test('$batch: responses in order, dependsOn, 424 for a failed dependency', async () => {
@@ -73,10 +73,10 @@ test('$batch: responses in order, dependsOn, 424 for a failed dependency', async
   assert.equal(responses[4].body.value.length, 2);
   await env.server.clearRequests();
   const tooMany = Array.from({ length: 21 }, (_, i) => ({ id: `r${i}`, method: 'GET', url: '/me' }));
-  await assert.rejects(c.batch(tooMany), TypeError);
-  await assert.rejects(c.batch([{ id: 'a', method: 'GET', url: 'https://elsewhere/me' }]), TypeError);
-  await assert.rejects(c.batch([{ id: 'a', method: 'GET', url: '/me', dependsOn: ['later'] }]), TypeError);
-  assert.throws(() => c.batch('nope'), TypeError);
+  await assert.rejects(c.batch(tooMany), InvalidArgumentError);
+  await assert.rejects(c.batch([{ id: 'a', method: 'GET', url: 'https://elsewhere/me' }]), InvalidArgumentError);
+  await assert.rejects(c.batch([{ id: 'a', method: 'GET', url: '/me', dependsOn: ['later'] }]), InvalidArgumentError);
+  assert.throws(() => c.batch('nope'), InvalidArgumentError);
   const sent = (await env.server.requests()).filter((r) => !r.path.startsWith('/_mock'));
   assert.deepEqual(sent, [], 'invalid batches are refused before any request');
 });
@@ -102,5 +102,5 @@ test('Portable Contacts: filter, sort, paging, one entry', async () => {
   const one = await c.portableContacts.get(first.id);
   assert.equal(one.id, first.id);
   await assert.rejects(c.portableContacts.get('c-nope'), NotFoundError);
-  await assert.rejects(c.portableContacts.list({ filterBy: 'displayName', filterOp: 'resembles' }), TypeError);
+  await assert.rejects(c.portableContacts.list({ filterBy: 'displayName', filterOp: 'resembles' }), InvalidArgumentError);
 });

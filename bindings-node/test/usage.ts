@@ -1,5 +1,5 @@
 // Typed usage, checked by `tsc --noEmit` (never run).
-import { Client, Filter, ResyncRequiredError, RateLimitedError, type Activity, type BatchResponse, type TokenSet } from 'messenger-connect';
+import { Client, Filter, ResyncRequiredError, RateLimitedError, ApiError, PreconditionFailedError, TimeoutError, NetworkError, type StoredTokenSet, type Activity, type BatchResponse, type TokenSet } from 'messenger-connect';
 import { MockServer } from 'messenger-connect/testing';
 
 export async function usage(): Promise<void> {
@@ -27,8 +27,12 @@ export async function usage(): Promise<void> {
   } catch (e) {
     if (e instanceof ResyncRequiredError) round = await client.contacts.sync();
     else if (e instanceof RateLimitedError) console.log(e.retryAfter, e.requestId);
+    else if (e instanceof PreconditionFailedError || e instanceof TimeoutError) console.log(e.kind, e.target);
+    else if (e instanceof ApiError || e instanceof NetworkError) console.log(e.status, e.code, e.description);
     else throw e;
   }
+  const stored: StoredTokenSet | undefined = client.tokens?.toStorage();
+  if (stored) client.setTokens(stored);
   const request = client.auth.authorizationUrl({ scopes: ['openid', 'profile'], prompt: 'none', loginHint: server.users[0].email });
   const signedIn: TokenSet = await client.auth.exchangeCode(request, await server.authorize(request.url));
   const device = await client.auth.startDeviceAuthorization(['profile']);
@@ -47,6 +51,9 @@ export async function usage(): Promise<void> {
   for await (const e of events) {
     if (e.type === 'activity.created') break;
   }
+  const position: number | null = events.lastSeq();
+  const reconnects: number = events.reconnects();
+  console.log(position, reconnects);
   await client.close();
   await server.close();
 }

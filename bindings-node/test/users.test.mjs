@@ -2,7 +2,7 @@
 // options, each with its own tokens and its own token callback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, ConfigError } from '../index.mjs';
+import { Client, ConfigError, InvalidArgumentError } from '../index.mjs';
 import { fp, setup } from './helpers.mjs';
 
 let env;
@@ -144,7 +144,7 @@ test('invalid withTokens arguments throw before any request', async () => {
   ];
   for (const make of bad) {
     assert.throws(make, (e) => {
-      assert.ok(e instanceof TypeError, `${make}: ${e}`);
+      assert.ok(e instanceof InvalidArgumentError, `${make}: ${e}`);
       assert.ok(!e.message.includes(accessToken), 'no token in the message');
       return true;
     });

@@ -14,6 +14,7 @@
 # the workspace's crates, set e.g. CARGO_PROFILE_CI_OPT_LEVEL=2 (it applies to the
 # extension, the mock and the core example alike).
 set -euo pipefail
+trap 'echo "error: bindings-python/bench/bench.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 # shellcheck source=bindings-python/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"

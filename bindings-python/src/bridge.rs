@@ -1,11 +1,18 @@
-//! The shared Tokio runtime, and the two ways Python waits for a core future: blocking
-//! with the GIL released (`Client`), or an `asyncio.Future` completed from the runtime
-//! (`AsyncClient`). A panic in a future becomes `messenger_connect.InternalError`.
+//! The Tokio runtime of this process, and the two ways Python waits for a core future:
+//! blocking with the GIL released (`Client`), or an `asyncio.Future` completed from the
+//! runtime (`AsyncClient`). A panic in a future becomes `messenger_connect.InternalError`.
+//!
+//! Fork safety: the runtime belongs to a process. A child made by `os.fork()` (Celery's
+//! prefork pool, `multiprocessing` with `fork`, gunicorn `--preload`) inherits the
+//! parent's runtime without its threads; its first call builds a runtime of its own and
+//! the inherited one is leaked, never run, shut down or dropped there (its epoll
+//! instance and sockets are shared with the parent). Core detects the fork the same way
+//! (`messenger_connect::process::generation`) and rebuilds its connection pools.
 
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -16,18 +23,54 @@ use tokio::runtime::Runtime;
 use crate::convert::Out;
 use crate::errors::{internal_error, to_py_err};
 
-/// The one runtime of the process: every client's connection pool and background task
-/// (prefetch, token refresh, event sockets) lives on it.
+/// The runtime of one process generation (leaked: a runtime is never dropped).
+struct ProcessRuntime {
+    generation: u64,
+    runtime: Runtime,
+}
+
+static CURRENT: AtomicPtr<ProcessRuntime> = AtomicPtr::new(std::ptr::null_mut());
+
+/// The runtime of this process: every client's connection pool and background task
+/// (prefetch, token refresh, event sockets) lives on it. Made on first use, and again on
+/// first use in a forked child (see the module docs). One atomic load and compare per
+/// call once made.
 pub fn runtime() -> &'static Runtime {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
+    let generation = messenger_connect::process::generation();
+    let current = CURRENT.load(Ordering::Acquire);
+    // SAFETY: a published runtime is leaked, so the pointer stays valid for ever.
+    if let Some(rt) = unsafe { current.as_ref() }
+        && rt.generation == generation
+    {
+        return &rt.runtime;
+    }
+    let made = Box::into_raw(Box::new(ProcessRuntime {
+        generation,
+        runtime: tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("messenger-connect")
             .enable_all()
             .build()
-            .expect("cannot start the messenger_connect runtime")
-    })
+            .expect("cannot start the messenger_connect runtime"),
+    }));
+    match CURRENT.compare_exchange(current, made, Ordering::AcqRel, Ordering::Acquire) {
+        // The inherited runtime, if any, is leaked on purpose.
+        // SAFETY: `made` is now published and never freed.
+        Ok(_) => &unsafe { &*made }.runtime,
+        Err(winner) => {
+            // Another thread made this process's runtime first: stop ours, use theirs.
+            // SAFETY: `made` was never published; `winner` is (and is never freed).
+            let ProcessRuntime { runtime, .. } = *unsafe { Box::from_raw(made) };
+            runtime.shutdown_background();
+            &unsafe { &*winner }.runtime
+        }
+    }
+}
+
+/// True when this object, made in process generation `made_in`, was inherited through a
+/// `fork()`: it must not be used (its tasks and sockets are the parent's) nor dropped.
+pub fn inherited(made_in: u64) -> bool {
+    made_in != messenger_connect::process::generation()
 }
 
 /// The text of a panic payload.

@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::bridge::{run, runtime};
-use crate::convert::{Out, json, model, query, to_py, to_value};
+use crate::convert::{Out, from_py, json, model, to_py, to_value};
 use crate::errors::to_py_err;
 use crate::stream::{Delta, DeltaPages, Item, Items, NativeStream, Pages};
 
@@ -42,42 +42,29 @@ fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
         .transpose()
 }
 
-/// A query from its Python form: `{"filter", "orderby", "select", "top", "skip", "count",
-/// "search"}` (absent keys: the server's defaults), checked at once.
+/// A query from core's JSON form (`spec/query.schema.json`; `messenger_connect.query`
+/// builds it), checked at once: a fault is `InvalidArgumentError` naming its path.
 fn py_query(py: Python<'_>, q: Option<&Bound<'_, PyDict>>) -> PyResult<Query> {
     let Some(q) = q else {
         return Ok(Query::new());
     };
-    let get = |k: &str| q.get_item(k).ok().flatten().filter(|v| !v.is_none());
-    let built = query(
-        get("filter").as_ref(),
-        get("orderby").map(|v| v.extract()).transpose()?,
-        get("select").map(|v| v.extract()).transpose()?,
-        get("top").map(|v| v.extract()).transpose()?,
-        get("skip").map(|v| v.extract()).transpose()?,
-        get("count")
-            .map(|v| v.extract())
-            .transpose()?
-            .unwrap_or(false),
-        get("search").map(|v| v.extract()).transpose()?,
-    )?;
+    let built = Query::from_value(&from_py(q.as_any(), "query")?).map_err(|e| to_py_err(py, e))?;
     built.to_pairs().map_err(|e| to_py_err(py, e))?;
     Ok(built)
 }
 
 /// A token store that hands rotated tokens (wire form) to a Python callable. Called on a
-/// runtime thread, with the GIL taken for the call; an exception in it is reported as
-/// unraisable (the call that refreshed goes on).
+/// runtime thread, with the GIL taken for the call. An exception in it fails the call
+/// that obtained the tokens with `TokenStoreError` (the exception is its `__cause__`);
+/// the client keeps the new tokens.
 fn token_store(callback: Py<PyAny>) -> Arc<dyn TokenStore> {
-    Arc::new(move |t: &TokenSet| {
+    Arc::new(move |t: &TokenSet| -> Result<(), PyErr> {
         Python::attach(|py| {
             let arg = to_value(t)
                 .map_err(|e| to_py_err(py, e))
-                .and_then(|v| to_py(py, &v));
-            match arg.and_then(|a| callback.call1(py, (a,))) {
-                Ok(_) => {}
-                Err(e) => e.write_unraisable(py, Some(callback.bind(py))),
-            }
+                .and_then(|v| to_py(py, &v))?;
+            callback.call1(py, (arg,))?;
+            Ok(())
         })
     })
 }
@@ -335,6 +322,13 @@ impl NativeClient {
         run(py, aio, async move {
             json(&c.introspect_token(&token, hint).await?)
         })
+    }
+
+    /// Renews the tokens now (single-flight with automatic renewals); the new token set.
+    #[pyo3(signature = (aio = false))]
+    fn refresh_tokens(&self, py: Python<'_>, aio: bool) -> PyResult<Py<PyAny>> {
+        let c = self.client.clone();
+        run(py, aio, async move { json(&c.refresh_tokens().await?) })
     }
 
     #[pyo3(signature = (aio = false))]

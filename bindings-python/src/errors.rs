@@ -1,91 +1,46 @@
-//! Core errors as the exceptions of `messenger_connect.errors` (the class is chosen there,
-//! by `_from_native`, from the fields given here). No secret is ever part of them: core's
-//! errors carry none.
+//! Core errors as the exceptions of `messenger_connect.errors`. The class is core's
+//! choice ([`messenger_connect::ErrorKind::class_name`] in [`Error::info`]): this module
+//! hands that record to `errors._from_native`, which raises the class of that name. No
+//! table of statuses or codes lives in the binding. No secret is ever part of the record:
+//! core's errors carry none (a token store's failure passes its new tokens separately).
 
 use messenger_connect::Error;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
 
-fn build(py: Python<'_>, kind: &str, fields: &Bound<'_, PyDict>) -> PyResult<PyErr> {
-    fields.set_item("kind", kind)?;
+use crate::convert::{to_py, to_value};
+
+fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
+    let info = to_value(&e.info()).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
+    let tokens = match e {
+        Error::TokenStore { tokens, .. } => {
+            let wire =
+                to_value(&**tokens).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
+            to_py(py, &wire)?
+        }
+        _ => py.None().into_bound(py),
+    };
     let exc = py
         .import("messenger_connect.errors")?
         .getattr("_from_native")?
-        .call((), Some(fields))?;
+        .call1((to_py(py, &info)?, tokens))?;
     Ok(PyErr::from_value(exc))
 }
 
-fn fields<'py>(py: Python<'py>, e: &Error) -> PyResult<(&'static str, Bound<'py, PyDict>)> {
-    let d = PyDict::new(py);
-    d.set_item("text", e.to_string())?;
-    d.set_item("status", e.status())?;
-    d.set_item("code", e.code())?;
-    d.set_item("request_id", e.request_id())?;
-    let kind = match e {
-        Error::Api(api) => {
-            d.set_item("message", &api.message)?;
-            d.set_item("target", &api.target)?;
-            d.set_item("retry_after", api.retry_after.map(|r| r.as_secs_f64()))?;
-            let details = PyList::empty(py);
-            for detail in &api.details {
-                let item = PyDict::new(py);
-                item.set_item("code", &detail.code)?;
-                item.set_item("message", &detail.message)?;
-                item.set_item("target", &detail.target)?;
-                details.append(item)?;
-            }
-            d.set_item("details", details)?;
-            "api"
-        }
-        Error::OAuth { description, .. } => {
-            d.set_item("message", description)?;
-            "oauth"
-        }
-        Error::ResyncRequired { message, .. } => {
-            d.set_item("message", message)?;
-            "resync"
-        }
-        Error::Network { message, timeout } => {
-            d.set_item("message", message)?;
-            d.set_item("timeout", *timeout)?;
-            "network"
-        }
-        Error::Decode { message, .. } => {
-            d.set_item("message", message)?;
-            "decode"
-        }
-        Error::InvalidArgument { name, message } => {
-            d.set_item("message", message)?;
-            d.set_item("target", name)?;
-            "invalid"
-        }
-        Error::Config(message) => {
-            d.set_item("message", message)?;
-            "config"
-        }
-        other => {
-            d.set_item("message", other.to_string())?;
-            "other"
-        }
-    };
-    Ok((kind, d))
-}
-
-/// The exception of a core error.
+/// The exception of a core error. A token store's failure gets the exception the
+/// `on_tokens` callback raised as its `__cause__`.
 pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
-    fields(py, &e)
-        .and_then(|(kind, d)| build(py, kind, &d))
-        .unwrap_or_else(|err| err)
+    let exc = build(py, &e).unwrap_or_else(|err| err);
+    if let Error::TokenStore { cause, .. } = &e
+        && let Some(raised) = cause.get_ref().downcast_ref::<PyErr>()
+    {
+        exc.set_cause(py, Some(raised.clone_ref(py)));
+    }
+    exc
 }
 
 /// `messenger_connect.InternalError` for a Rust panic (a defect: please report it).
 pub fn internal_error(py: Python<'_>, message: &str) -> PyErr {
-    let made = (|| {
-        let d = PyDict::new(py);
-        d.set_item("text", format!("internal error (Rust panic): {message}"))?;
-        d.set_item("message", message)?;
-        build(py, "panic", &d)
-    })();
-    made.unwrap_or_else(|_| PyRuntimeError::new_err(format!("Rust panic: {message}")))
+    let e = Error::Internal(format!("Rust panic: {message}"));
+    build(py, &e).unwrap_or_else(|_| PyRuntimeError::new_err(format!("Rust panic: {message}")))
 }

@@ -7,6 +7,7 @@ mod bridge;
 mod client;
 mod convert;
 mod errors;
+mod logging;
 mod models;
 mod stream;
 mod testing;
@@ -25,6 +26,13 @@ fn _debug_panic(py: Python<'_>, aio: bool) -> PyResult<Py<PyAny>> {
     })
 }
 
+/// How many `fork()`s separate this process from the one that first loaded the library
+/// (0 there): the generation the runtime and connection pools were made for.
+#[pyfunction]
+fn process_generation() -> u64 {
+    messenger_connect::process::generation()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -38,5 +46,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PyContactPhoneNumber>()?;
     m.add_class::<models::PyDeltaChange>()?;
     m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::_refresh_log_levels, m)?)?;
+    m.add_function(wrap_pyfunction!(process_generation, m)?)?;
+    logging::install();
     Ok(())
 }

@@ -319,6 +319,23 @@ pub struct NativeStream {
     /// Event streams: sends typing notifications while another thread or task waits
     /// on the stream.
     typer: Option<Typer>,
+    /// The process generation the stream was opened in (see `bridge::inherited`).
+    generation: u64,
+}
+
+impl Drop for NativeStream {
+    fn drop(&mut self) {
+        if crate::bridge::inherited(self.generation) {
+            // Inherited through fork(): its tasks and sockets are the parent's. Dropping
+            // them here would deregister the parent's sockets or wake tasks of a runtime
+            // that has no threads in this process: leak them instead.
+            std::mem::forget(self.typer.take());
+            std::mem::forget(std::mem::replace(
+                &mut self.source,
+                Arc::new(tokio::sync::Mutex::new(None)),
+            ));
+        }
+    }
 }
 
 /// Takes a mutex even if a panic poisoned it (the data stays consistent: every update
@@ -340,16 +357,26 @@ impl NativeStream {
             wrap: Mutex::new(None),
             batch: AtomicUsize::new(1000),
             typer: None,
+            generation: messenger_connect::process::generation(),
         }
+    }
+
+    /// Refuses a stream opened in the parent process before `fork()`.
+    fn check_process(&self) -> Result<(), Error> {
+        if crate::bridge::inherited(self.generation) {
+            return Err(Error::Config(
+                "this stream was opened in the parent process before fork(); open it again in this process (its next_link / delta_link resume it)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// An event stream (with its typing handle).
     pub fn events(stream: EventStream) -> NativeStream {
         let typer = stream.typer();
-        NativeStream {
-            typer: Some(typer),
-            ..NativeStream::new(Events(stream))
-        }
+        let mut native = NativeStream::new(Events(stream));
+        native.typer = Some(typer);
+        native
     }
 
     fn position(&self) -> Position {
@@ -368,7 +395,9 @@ impl NativeStream {
         let source = self.source.clone();
         let position = self.position.clone();
         let max = max.max(1);
+        let usable = self.check_process();
         async move {
+            usable?;
             let mut guard = source.lock().await;
             let Some(cursor) = guard.as_mut() else {
                 return Ok(Vec::new());
@@ -490,15 +519,18 @@ impl NativeStream {
         let typer = self.typer.as_ref().ok_or_else(|| {
             pyo3::exceptions::PyTypeError::new_err("typing() is only for event streams")
         })?;
-        typer
-            .typing(conversation_id)
+        self.check_process()
+            .and_then(|()| typer.typing(conversation_id))
             .map_err(|e| crate::errors::to_py_err(py, e))
     }
 
     /// Drops the core stream (no more items).
     fn close(&self, py: Python<'_>) {
-        let source = self.source.clone();
         lock(&self.buffer).clear();
+        if self.check_process().is_err() {
+            return; // inherited: left alone (see Drop)
+        }
+        let source = self.source.clone();
         py.detach(|| {
             crate::bridge::runtime().block_on(async move {
                 source.lock().await.take();

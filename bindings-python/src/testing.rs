@@ -6,11 +6,30 @@ use messenger_connect_mock::{MockConfig, MockServer};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use serde_json::{Value, json};
+
+use crate::convert::{from_py, to_py};
 
 #[pyclass(module = "messenger_connect._native", frozen)]
 pub struct NativeMockServer {
     server: Mutex<Option<MockServer>>,
     url: String,
+    /// The process generation it was started in: a forked child neither stops nor drops
+    /// the parent's server (its thread does not exist there).
+    generation: u64,
+}
+
+impl Drop for NativeMockServer {
+    fn drop(&mut self) {
+        if crate::bridge::inherited(self.generation) {
+            let server = self
+                .server
+                .get_mut()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            std::mem::forget(server);
+        }
+    }
 }
 
 #[pymethods]
@@ -47,6 +66,7 @@ impl NativeMockServer {
         Ok(NativeMockServer {
             server: Mutex::new(Some(server)),
             url,
+            generation: messenger_connect::process::generation(),
         })
     }
 
@@ -75,11 +95,47 @@ impl NativeMockServer {
             .collect()
     }
 
-    /// Stops serving (idempotent).
+    /// Stops serving (idempotent). In a forked child, does nothing: the server runs in
+    /// the parent.
     fn stop(&self, py: Python<'_>) {
+        if crate::bridge::inherited(self.generation) {
+            return;
+        }
         let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(server) = server {
             py.detach(|| server.shutdown());
+        }
+    }
+
+    /// Runs the control-plane operation `op` (the mock's `control::OPERATIONS`, camelCase
+    /// or snake_case) on its JSON arguments, in-process (`Control::call_blocking`):
+    /// `(200, answer)`, or a refusal's `(status, {"error": {code, message, target}})`, as
+    /// the operation's `/_mock` endpoint answers.
+    #[pyo3(signature = (op, args=None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        op: String,
+        args: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(u16, Bound<'py, PyAny>)> {
+        let args = match args {
+            Some(a) => from_py(a, "args")?,
+            None => Value::Null,
+        };
+        let control = {
+            let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .as_ref()
+                .ok_or_else(|| PyRuntimeError::new_err("the mock server is stopped"))?
+                .control()
+        };
+        match py.detach(move || control.call_blocking(&op, args)) {
+            Ok(answer) => Ok((200, to_py(py, &answer)?)),
+            Err(e) => {
+                let body =
+                    json!({"error": {"code": e.code, "message": e.message, "target": e.target}});
+                Ok((e.status, to_py(py, &body)?))
+            }
         }
     }
 

@@ -34,7 +34,7 @@ def test_code_flow_with_prior_consent(mock_server: MockServer) -> None:
     app = mock_server.app
     user = mock_server.users[1]
     scopes = ["openid", "profile", "offline_access", "contacts.read"]
-    mock_server.control("POST", "/_mock/consents", {"userId": user.id, "clientId": app.client_id, "scopes": scopes})
+    mock_server.grant_consent(user, scopes, app=app)
     seen: List[TokenSet] = []
     with Client(mock_server.url, client_id=app.client_id, client_secret=app.client_secret,
                 redirect_uri=REDIRECT, on_tokens=seen.append) as c:

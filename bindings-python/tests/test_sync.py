@@ -422,32 +422,6 @@ def test_invitations(client: Client) -> None:
     client.invitations.cancel(inv.id)
 
 
-# -------------------------------------------------------------------------- example
-
-
-def test_example_sync_job_resumes(mock_server: MockServer, client: Client, tmp_path: Path) -> None:
-    from examples.sync_contacts import add_accounts, open_db, sync_user
-
-    db = open_db(str(tmp_path / "contacts.sqlite"))
-    user = mock_server.users[0].id
-    tokens = client.tokens
-    assert tokens is not None
-    add_accounts(db, [{"user": user, "tokens": tokens.to_dict()}])
-    assert sync_user(client, db, user, 20) == {"pages": 3, "upserts": 50, "removed": 0, "full": 1}
-    first = client.contacts.create("Between Runs")
-    # A new process (client) goes on from the link stored in the database.
-    with mock_server.client() as later:
-        assert sync_user(later, db, user, 20) == {"pages": 1, "upserts": 1, "removed": 0, "full": 0}
-    assert db.execute("SELECT display_name FROM contacts WHERE id = ?", (first.id,)).fetchone() == ("Between Runs",)
-    mock_server.advance_clock(8 * 24 * 3600)
-    client.contacts.delete(first.id)
-    mock_server.advance_clock(8 * 24 * 3600)
-    # The stored link is too old now: a full round, and the deletion is reflected.
-    with mock_server.client() as later:
-        assert sync_user(later, db, user, 20) == {"pages": 3, "upserts": 50, "removed": 0, "full": 1}
-    assert db.execute("SELECT COUNT(*) FROM contacts").fetchone() == (50,)
-
-
 def test_blocking_call_inside_token_callback_raises_not_aborts(mock_server: MockServer) -> None:
     outcome: List[str] = []
     holder: List[Client] = []

@@ -12,10 +12,15 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
+import pytest
+
 from messenger_connect import Client
 from messenger_connect.testing import MockServer
 
 from .conftest import fp
+
+# The job runs as child processes (one killed mid-run): a longer bound than 120 s.
+pytestmark = pytest.mark.timeout(300)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sync_contacts.py"
 PAGE = 100

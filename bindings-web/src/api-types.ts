@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         /**
          * Token endpoint
-         * @description Exchanges an authorization code (PKCE S256 required for public clients), a refresh token (rotated on every use; reusing a retired one revokes the whole grant family), client credentials or a device code for tokens. Clients authenticate with HTTP Basic or with `client_id`/`client_secret` form fields; public clients send `client_id` only.
+         * @description Exchanges an authorization code (PKCE S256 required for public clients), a refresh token (rotated on every use; reusing a retired one revokes the whole grant family, unless it comes within the reuse grace period set by `PUT /_mock/settings`), client credentials or a device code for tokens. Clients authenticate with HTTP Basic or with `client_id`/`client_secret` form fields; public clients send `client_id` only.
          */
         post: operations["token"];
         delete?: never;
@@ -779,7 +779,7 @@ export interface paths {
         put?: never;
         /**
          * Reset and seed the mock
-         * @description Drops all state (users, clients, consents, tokens, faults, journal, clock offset) and seeds fresh data; the same seed gives the same data. Every field left out keeps what the server was started with (its command line, environment or configuration), and the start-up fixtures are loaded again. Returns the seeded users with their passwords.
+         * @description Drops all state (users, clients, consents, tokens, faults, journal, clock offset, the `/_mock/settings` switches) and seeds fresh data; the same seed gives the same data. Every field left out keeps what the server was started with (its command line, environment or configuration), and the start-up fixtures are loaded again. Returns the seeded users with their passwords.
          */
         post: operations["mockReset"];
         delete?: never;
@@ -944,6 +944,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the server's behaviour switches
+         * @description Switches that change how the mock behaves, so tests can exercise both policies of a real provider. `POST /_mock/reset` turns every switch off again.
+         */
+        get: operations["mockGetSettings"];
+        /**
+         * Change the server's behaviour switches
+         * @description Sets the switches present in the body; absent ones keep their value. `refreshTokenReuseGraceSeconds` (0 to 86400, default 0 = off): a rotated refresh token presented again within this many seconds of its exchange is answered with the tokens that exchange issued (as Okta's and Auth0's reuse intervals do) instead of revoking the whole grant; after the grace period, or with 0, reuse revokes the grant as usual.
+         */
+        put: operations["mockPutSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/requests": {
         parameters: {
             query?: never;
@@ -953,7 +977,7 @@ export interface paths {
         };
         /**
          * Read the request journal
-         * @description Requests the server has handled, oldest first, with secrets redacted as `[REDACTED]`.
+         * @description Requests the server has handled, oldest first, with secrets redacted as `[REDACTED]`. Each filter parameter may be given at most once (400 naming it).
          */
         get: operations["mockListRequests"];
         put?: never;
@@ -1002,6 +1026,26 @@ export interface paths {
          * @description The invited person accepts - the existing user with the invitation's email, or a new user made for it (with a generated password, listed by `GET /_mock/users`). The inviter and that user become friends (both ways), the invitation becomes `accepted` with `friendId`, and the inviter's contact, if the invitation came from one, gets `isFriend: true` and `friendId` (a change that delta sync reports, and a `contact.changed` event). An invitation that is not pending is 409 `invitationNotPending`.
          */
         post: operations["mockAcceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/device/{userCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a device authorization
+         * @description The user answers a pending device authorization as on the `/device` page, without the HTML forms - `allow` records the consent and the device's next poll of `/oauth/token` gets the tokens; `deny` makes it `access_denied`. The user code is matched ignoring case, spaces and the dash. An unknown user is 404 naming `userId`; a code that is unknown, expired or already answered is 404 naming `userCode`.
+         */
+        post: operations["mockDecideDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2091,8 +2135,20 @@ export interface components {
                 [key: string]: components["schemas"]["ActivityCreate"][];
             };
         };
+        MockSettings: {
+            /** @description Reuse grace period of rotated refresh tokens, in seconds (0 = off). */
+            refreshTokenReuseGraceSeconds: number;
+        };
+        MockSettingsUpdate: {
+            refreshTokenReuseGraceSeconds?: number;
+        };
         /** @description One journal entry; secrets (tokens, passwords, client secrets, codes) are replaced by `[REDACTED]`. */
         MockRequest: {
+            /**
+             * Format: int64
+             * @description Position in the journal - grows by one per request and is never reused, not even after a clear.
+             */
+            seq: number;
             /** @description Same value as the request's `request-id` header. */
             id: string;
             /** Format: date-time */
@@ -2110,6 +2166,20 @@ export interface components {
         };
         MockRequestList: {
             requests: components["schemas"]["MockRequest"][];
+        };
+        MockDeviceAnswer: {
+            /** @description The user who signs in on the device page. */
+            userId: string;
+            /** @enum {string} */
+            decision: "allow" | "deny";
+        };
+        MockDeviceGrant: {
+            userCode: string;
+            clientId: string;
+            scopes: string[];
+            userId: string;
+            /** @enum {string} */
+            decision: "allow" | "deny";
         };
         MockEventCreate: {
             type: string;
@@ -4599,6 +4669,58 @@ export interface operations {
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };
+    mockGetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The switches in force. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockSettings"];
+                };
+            };
+            401: components["responses"]["MockUnauthorized"];
+            503: components["responses"]["PlainServiceUnavailable"];
+        };
+    };
+    mockPutSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MockSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The switches now in force. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockSettings"];
+                };
+            };
+            400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
+            413: components["responses"]["PlainPayloadTooLarge"];
+            503: components["responses"]["PlainServiceUnavailable"];
+        };
+    };
     mockListRequests: {
         parameters: {
             query?: {
@@ -4606,6 +4728,18 @@ export interface operations {
                 path?: string;
                 /** @description Only requests with this HTTP method (case-insensitive). */
                 method?: string;
+                /** @description Only entries with a greater `seq` (e.g. the `seq` of the last entry seen). */
+                since?: number;
+                /** @description Only requests answered with this status (0 - no answer). */
+                status?: number;
+                /** @description Only requests of this user (bearer token). */
+                userId?: string;
+                /** @description Only requests of this app (bearer token or client authentication). */
+                clientId?: string;
+                /** @description Only token requests with this `grant_type`. */
+                grantType?: string;
+                /** @description Only requests with this `Idempotency-Key`. */
+                idempotencyKey?: string;
             };
             header?: never;
             path?: never;
@@ -4691,6 +4825,39 @@ export interface operations {
             401: components["responses"]["MockUnauthorized"];
             404: components["responses"]["MockNotFound"];
             409: components["responses"]["MockInvitationNotPending"];
+            503: components["responses"]["PlainServiceUnavailable"];
+        };
+    };
+    mockDecideDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user code the device shows, e.g. `BCDF-GHJK`. */
+                userCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MockDeviceAnswer"];
+            };
+        };
+        responses: {
+            /** @description The answered authorization. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockDeviceGrant"];
+                };
+            };
+            400: components["responses"]["MockBadRequest"];
+            401: components["responses"]["MockUnauthorized"];
+            404: components["responses"]["MockNotFound"];
+            413: components["responses"]["PlainPayloadTooLarge"];
             503: components["responses"]["PlainServiceUnavailable"];
         };
     };

@@ -7,8 +7,10 @@
 # Builds the mock server and the `bench_sync` example (--profile ci), starts the mock as
 # its own process, then:
 #   (a)/(b) `bench_sync --mode compare`: 1 user × 100,000 contacts synced in pages of 1,000
-#           through the client's delta stream vs the floor (bare reqwest following
-#           @odata.nextLink into serde_json::Value), each BENCH_RUNS times after a warm-up;
+#           through the client's delta stream, against the same pages fetched with bare
+#           reqwest into serde_json::Value (the baseline) and as bytes only, the next link
+#           found by a byte scan (the floor: what fetching costs here), each BENCH_RUNS
+#           times after a warm-up, interleaved: medians, spreads, client and mock CPU;
 #   (c)     `bench_sync --mode rss`: 1 user × 1,000,000 contacts streamed without keeping
 #           them; the client's peak RSS after 100,000 and after 1,000,000, and the mock's.
 # The client and the mock share the machine's cores, so absolute numbers are modest.
@@ -16,6 +18,7 @@
 # Environment: BENCH_CONTACTS (100000), BENCH_RSS_CONTACTS (1000000), BENCH_RUNS (5);
 # MC_NO_BUILD=1 reuses the binaries already built.
 set -euo pipefail
+trap 'echo "error: core/bench/bench.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
@@ -41,7 +44,7 @@ mock_rss() { # the mock's VmHWM and VmRSS, in MiB
     awk '/^VmHWM:|^VmRSS:/ { printf "%s %.0f MiB  ", $1, $2 / 1024 }' "/proc/$MOCK_PID/status"
 }
 
-say "(a) client vs (b) floor: 1 user × $CONTACTS contacts, pages of 1,000, $RUNS runs each ($(nproc) cores shared with the mock)"
+say "(a) client vs (b) baseline and floor: 1 user × $CONTACTS contacts, pages of 1,000, $RUNS runs each ($(nproc) cores shared with the mock)"
 "$BENCH_BIN" --url "$MOCK_URL" --mode compare --contacts "$CONTACTS" --runs "$RUNS" --mock-pid "$MOCK_PID"
 echo
 echo "mock: $(mock_rss)"

@@ -2,17 +2,24 @@
 //! prints a Markdown table, not a timed test).
 //!
 //! ```sh
-//! bench_sync --url URL --mode compare [--contacts 100000] [--runs 3]
+//! bench_sync --url URL --mode compare [--contacts 100000] [--runs 5]
 //! bench_sync --url URL --mode rss [--contacts 1000000]
 //! ```
 //!
 //! `compare` resets the mock to 1 user × `--contacts` contacts and, `--runs` times each
-//! (interleaved), syncs them all in pages of 1,000:
+//! (interleaved, after a warm-up), syncs them all in pages of 1,000:
 //! - `client delta stream`: `Client::contacts_delta` (typed `Contact`s, next page
 //!   prefetched while the current one is consumed);
 //! - `client delta stream, no prefetch`: the same with `page_prefetch(false)`;
-//! - `floor: bare reqwest → serde_json::Value`: the same pages fetched with the workspace's
-//!   reqwest, one after the other, following `@odata.nextLink`, parsed into `Value`.
+//! - `baseline: bare reqwest → serde_json::Value`: the same pages fetched with the
+//!   workspace's reqwest, one after the other, following `@odata.nextLink`, parsed into
+//!   `Value`;
+//! - `floor: bare reqwest, bytes only`: the same requests, each body read as bytes and its
+//!   next link found by a byte scan, nothing decoded: what fetching the pages costs here.
+//!
+//! Each variant's row: the median wall time and the spread (min–max) of the runs, the
+//! ratio of the medians to the floor and to the `Value` baseline, and the median CPU time
+//! of this (client) process (`getrusage`) and of the mock (`/proc`, with `--mock-pid`).
 //!
 //! `rss` resets the mock to 1 user × `--contacts` contacts and consumes the delta stream
 //! without keeping anything, printing this process's peak RSS (`VmHWM`) after 100,000
@@ -43,7 +50,7 @@ fn args() -> Result<Args, BoxError> {
         url: String::new(),
         mode: "compare".into(),
         contacts: 0,
-        runs: 3,
+        runs: 5,
         mock_pid: None,
     };
     let mut it = std::env::args().skip(1);
@@ -128,7 +135,36 @@ async fn client_sync(client: &Client) -> Result<usize, BoxError> {
     Ok(n)
 }
 
-/// (b) the floor: bare reqwest, following `@odata.nextLink`, into `serde_json::Value`.
+/// The `@odata.nextLink` of a page, found by a byte scan from the end (the link follows
+/// the items), without decoding anything: the server writes links without escapes.
+fn next_link(body: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = b"\"@odata.nextLink\":\"";
+    let start = body.windows(KEY.len()).rposition(|w| w == KEY)? + KEY.len();
+    let len = body[start..].iter().position(|&b| b == b'"')?;
+    std::str::from_utf8(&body[start..start + len]).ok()
+}
+
+/// (c) the fetching floor: bare reqwest, bodies as bytes, the next link by a byte scan;
+/// returns the pages fetched (every page but the last holds `PAGE` contacts).
+async fn bytes_sync(http: &reqwest::Client, base: &str, token: &str) -> Result<usize, BoxError> {
+    let mut url = format!("{base}/v1/me/contacts/delta?$top={PAGE}");
+    let mut pages = 0;
+    loop {
+        let resp = http.get(&url).bearer_auth(token).send().await?;
+        if !resp.status().is_success() {
+            return Err(format!("floor: HTTP {}", resp.status()).into());
+        }
+        let bytes = resp.bytes().await?;
+        pages += 1;
+        match next_link(&bytes) {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    Ok(pages)
+}
+
+/// (b) the baseline: bare reqwest, following `@odata.nextLink`, into `serde_json::Value`.
 async fn floor_sync(http: &reqwest::Client, base: &str, token: &str) -> Result<usize, BoxError> {
     let mut url = format!("{base}/v1/me/contacts/delta?$top={PAGE}");
     let mut n = 0;
@@ -158,6 +194,20 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// CPU time (user + system) of this process so far, in seconds (`getrusage`).
+fn own_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return f64::NAN;
+        }
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
 /// CPU time (user + system) of a process so far, in seconds, from `/proc/PID/stat`
 /// (assumes 100 clock ticks per second, Linux's usual `USER_HZ`).
 fn cpu_seconds(pid: &str) -> f64 {
@@ -181,6 +231,13 @@ fn median_f(mut v: Vec<f64>) -> f64 {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// `min–max` of some durations, in seconds.
+fn spread(v: &[Duration]) -> String {
+    let min = v.iter().min().copied().unwrap_or_default();
+    let max = v.iter().max().copied().unwrap_or_default();
+    format!("{:.2}–{:.2}", min.as_secs_f64(), max.as_secs_f64())
 }
 
 #[tokio::main]
@@ -241,30 +298,33 @@ async fn main() -> Result<(), BoxError> {
     let variants = [
         "client delta stream (typed, prefetch)",
         "client delta stream, no prefetch",
-        "floor: bare reqwest → serde_json::Value",
+        "baseline: bare reqwest → serde_json::Value",
+        "floor: bare reqwest, bytes only (next link by byte scan)",
     ];
+    let pages = args.contacts.div_ceil(PAGE as usize).max(1);
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
     let mut client_cpu: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut mock_cpu: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mock_pid = args.mock_pid.map(|p| p.to_string());
     for run in 0..=args.runs {
         for (i, _) in variants.iter().enumerate() {
-            let (cpu0, mock0) = (cpu_seconds("self"), mock_pid.as_deref().map(cpu_seconds));
+            let (cpu0, mock0) = (own_cpu_seconds(), mock_pid.as_deref().map(cpu_seconds));
             let t = Instant::now();
-            let n = match i {
-                0 => client_sync(&with_prefetch).await?,
-                1 => client_sync(&without_prefetch).await?,
-                _ => floor_sync(&http, &args.url, &token).await?,
+            let (n, expected) = match i {
+                0 => (client_sync(&with_prefetch).await?, args.contacts),
+                1 => (client_sync(&without_prefetch).await?, args.contacts),
+                2 => (floor_sync(&http, &args.url, &token).await?, args.contacts),
+                _ => (bytes_sync(&http, &args.url, &token).await?, pages),
             };
             let elapsed = t.elapsed();
-            if n != args.contacts {
+            if n != expected {
                 return Err(
-                    format!("{}: {n} contacts, expected {}", variants[i], args.contacts).into(),
+                    format!("{}: {n} items or pages, expected {expected}", variants[i]).into(),
                 );
             }
             if run > 0 {
                 times[i].push(elapsed);
-                client_cpu[i].push(cpu_seconds("self") - cpu0);
+                client_cpu[i].push(own_cpu_seconds() - cpu0);
                 if let (Some(pid), Some(m0)) = (mock_pid.as_deref(), mock0) {
                     mock_cpu[i].push(cpu_seconds(pid) - m0);
                 }
@@ -277,9 +337,13 @@ async fn main() -> Result<(), BoxError> {
             );
         }
     }
-    let floor = median(times[2].clone()).as_secs_f64();
-    println!("| variant | median seconds | contacts/s | vs floor | client CPU s | mock CPU s |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    let baseline = median(times[2].clone()).as_secs_f64();
+    let floor = median(times[3].clone()).as_secs_f64();
+    println!(
+        "| variant | median s | spread s (min–max, {} runs) | contacts/s | vs floor | vs Value baseline | client CPU s | mock CPU s |",
+        args.runs
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (i, name) in variants.iter().enumerate() {
         let m = median(times[i].clone()).as_secs_f64();
         let mock = if mock_cpu[i].is_empty() {
@@ -288,9 +352,11 @@ async fn main() -> Result<(), BoxError> {
             format!("{:.2}", median_f(mock_cpu[i].clone()))
         };
         println!(
-            "| {name} | {m:.2} | {:.0} | {:.2}× | {:.2} | {mock} |",
+            "| {name} | {m:.2} | {} | {:.0} | {:.2}× | {:.2}× | {:.2} | {mock} |",
+            spread(&times[i]),
             args.contacts as f64 / m,
             m / floor,
+            m / baseline,
             median_f(client_cpu[i].clone()),
         );
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::process::ProcessLocal;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::session::Session;
@@ -14,7 +15,10 @@ use crate::tokens::{TokenSet, TokenStore};
 
 /// What every clone of a client shares: HTTP pool and configuration.
 pub(crate) struct Shared {
-    pub(crate) http: reqwest::Client,
+    /// The connection pool of this process (rebuilt in a forked child, see `process`).
+    http: ProcessLocal<reqwest::Client>,
+    /// How `http` is built (again, after a fork).
+    http_config: HttpConfig,
     /// Base URL, always ending with `/`.
     pub(crate) base: Url,
     pub(crate) client_id: Option<String>,
@@ -26,7 +30,56 @@ pub(crate) struct Shared {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) prefetch: bool,
     pub(crate) refresh_skew: Duration,
+    pub(crate) store_timeout: Duration,
     pub(crate) jwks: tokio::sync::Mutex<Option<Arc<jsonwebtoken::jwk::JwkSet>>>,
+}
+
+impl Shared {
+    /// The connection pool of this process: the one built with the client, or after a
+    /// `fork()`, one built in the child on first use (the inherited one is never used or
+    /// dropped there: its sockets are the parent's).
+    pub(crate) fn http(&self) -> Result<reqwest::Client> {
+        self.http.get_or_try(|| {
+            tracing::info!(
+                target: crate::targets::HTTP,
+                "a new connection pool for this process (forked)"
+            );
+            self.http_config.build()
+        })
+    }
+}
+
+/// Everything the HTTP client is built from.
+#[derive(Clone)]
+struct HttpConfig {
+    user_agent: String,
+    connect_timeout: Option<Duration>,
+    no_proxy: bool,
+    proxy: Option<String>,
+    https_only: bool,
+}
+
+impl HttpConfig {
+    fn build(&self) -> Result<reqwest::Client> {
+        let mut http = reqwest::Client::builder()
+            .user_agent(self.user_agent.as_str())
+            .gzip(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(self.https_only);
+        if let Some(t) = self.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        if let Some(p) = &self.proxy {
+            let proxy = reqwest::Proxy::all(p.as_str())
+                .map_err(|e| Error::Config(format!("invalid proxy URL: {}", e.without_url())))?;
+            http = http.proxy(proxy);
+        }
+        http.build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
 }
 
 /// The Messenger Connect client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones
@@ -160,6 +213,7 @@ pub struct ClientBuilder {
     prefetch: bool,
     allow_insecure_http: bool,
     refresh_skew: Duration,
+    store_timeout: Duration,
     tokens: Option<TokenSet>,
     store: Option<Arc<dyn TokenStore>>,
 }
@@ -178,7 +232,8 @@ impl std::fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder with the defaults: 10 s connect timeout, 30 s per attempt, 120 s per
-    /// call, the default [`RetryPolicy`], page prefetch on, 60 s refresh skew.
+    /// call, the default [`RetryPolicy`], page prefetch on, 60 s refresh skew, 30 s for
+    /// the token store to save new tokens.
     pub fn new(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
@@ -196,6 +251,7 @@ impl ClientBuilder {
             prefetch: true,
             allow_insecure_http: false,
             refresh_skew: Duration::from_secs(60),
+            store_timeout: Duration::from_secs(30),
             tokens: None,
             store: None,
         }
@@ -297,9 +353,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Like [`ClientBuilder::token_store`], with a closure.
-    pub fn on_tokens(self, callback: impl Fn(&TokenSet) + Send + Sync + 'static) -> Self {
+    /// Like [`ClientBuilder::token_store`], with a closure returning `()` or a
+    /// `Result` (an `Err` fails the call that obtained the tokens, with
+    /// [`Error::TokenStore`]).
+    pub fn on_tokens<F, R>(self, callback: F) -> Self
+    where
+        F: Fn(&TokenSet) -> R + Send + Sync + 'static,
+        R: crate::tokens::SaveOutcome,
+    {
         self.token_store(Arc::new(callback))
+    }
+
+    /// How long the token store may take to save new tokens; a slower save fails the
+    /// call with [`Error::TokenStore`] (the tokens stay in use). Default 30 s.
+    pub fn token_store_timeout(mut self, timeout: Duration) -> Self {
+        self.store_timeout = timeout;
+        self
     }
 
     /// Checks the configuration (and the tokens, [`TokenSet::check`]) and builds the
@@ -345,30 +414,20 @@ impl ClientBuilder {
             return Err(Error::Config("retry policy needs max_attempts ≥ 1".into()));
         }
         crate::tls::ensure_crypto_provider();
-        let mut http = reqwest::Client::builder()
-            .user_agent(self.user_agent)
-            .gzip(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .https_only(!self.allow_insecure_http && base.scheme() == "https");
-        if let Some(t) = self.connect_timeout {
-            http = http.connect_timeout(t);
-        }
-        if self.no_proxy {
-            http = http.no_proxy();
-        }
-        if let Some(p) = &self.proxy {
-            let proxy = reqwest::Proxy::all(p.as_str())
-                .map_err(|e| Error::Config(format!("invalid proxy URL: {}", e.without_url())))?;
-            http = http.proxy(proxy);
-        }
-        let http = http
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http_config = HttpConfig {
+            user_agent: self.user_agent,
+            connect_timeout: self.connect_timeout,
+            no_proxy: self.no_proxy,
+            proxy: self.proxy,
+            https_only: !self.allow_insecure_http && base.scheme() == "https",
+        };
+        let http = ProcessLocal::new(http_config.build()?);
         let issuer = self
             .issuer
             .unwrap_or_else(|| base.as_str().trim_end_matches('/').to_string());
         let shared = Shared {
             http,
+            http_config,
             base,
             client_id: self.client_id,
             client_secret: self.client_secret,
@@ -379,6 +438,7 @@ impl ClientBuilder {
             total_timeout: self.total_timeout,
             prefetch: self.prefetch,
             refresh_skew: self.refresh_skew,
+            store_timeout: self.store_timeout,
             jwks: tokio::sync::Mutex::new(None),
         };
         Ok(Client {

@@ -3,6 +3,11 @@
 
 use std::time::Duration;
 
+pub use crate::error_kind::{ErrorInfo, ErrorKind};
+
+/// The code [`Error::code`] gives a response that could not be decoded.
+pub const INVALID_RESPONSE: &str = "invalidResponse";
+
 /// Result of every fallible call of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -24,6 +29,8 @@ pub enum Error {
         error: String,
         /// Human-readable description.
         description: Option<String>,
+        /// The `request-id` of the response, when the error came from an endpoint.
+        request_id: Option<String>,
     },
     /// A delta link is too old for the server's change log (410 `resyncRequired`): start a
     /// full sync again.
@@ -65,6 +72,63 @@ pub enum Error {
     /// configuration is invalid.
     #[error("configuration error: {0}")]
     Config(String),
+    /// New tokens were obtained (a refresh, code exchange, device flow or client
+    /// credentials) and are in use, but the [`crate::TokenStore`] could not save them.
+    /// The server has retired the previous refresh token, so persist `tokens` (or
+    /// [`crate::Client::tokens`]) before the process ends, or the grant is lost.
+    #[error("the new tokens could not be saved by the token store: {cause}")]
+    TokenStore {
+        /// The new tokens (in use by the client; `Debug` shows no secret).
+        tokens: Box<crate::TokenSet>,
+        /// Why the store failed (the store's own error, see [`StoreFailure::get_ref`]).
+        #[source]
+        cause: StoreFailure,
+    },
+    /// A defect of this library (e.g. a background task that panicked): please report it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The error a [`crate::TokenStore`] failed with, shared by the clones of an
+/// [`Error::TokenStore`].
+#[derive(Clone)]
+pub struct StoreFailure(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl StoreFailure {
+    /// Wraps a store's error.
+    pub fn new(cause: crate::tokens::StoreError) -> StoreFailure {
+        StoreFailure(std::sync::Arc::from(cause))
+    }
+
+    /// The store's own error (e.g. to downcast it to the type the store returned).
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Debug for StoreFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for StoreFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for StoreFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Two failures are equal when they are clones of one.
+impl PartialEq for StoreFailure {
+    fn eq(&self, other: &StoreFailure) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// An error answered by the resource API (DESIGN §2.6).
@@ -87,13 +151,14 @@ pub struct ApiError {
 }
 
 /// One entry of an error's `details`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorDetail {
     /// Machine-readable code.
     pub code: String,
     /// Human-readable message.
     pub message: String,
     /// The field at fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
 
@@ -126,23 +191,56 @@ impl Error {
         }
     }
 
-    /// The API error code (`notFound`...) or OAuth error (`invalid_grant`...), if any.
+    /// The API error code (`notFound`...) or OAuth error (`invalid_grant`...), if any;
+    /// `invalidResponse` for a response that could not be decoded.
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api(e) => Some(&e.code),
             Error::OAuth { error, .. } => Some(error),
             Error::ResyncRequired { .. } => Some("resyncRequired"),
+            Error::Decode { .. } => Some(INVALID_RESPONSE),
             _ => None,
         }
+    }
+
+    /// What kind of failure this is: the class every binding raises for it (see
+    /// [`ErrorKind`] and the table in `core/README.md`).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api(_) | Error::OAuth { .. } | Error::ResyncRequired { .. } => {
+                ErrorKind::classify(self.status(), self.code())
+            }
+            // The server answered, but not as the contract says.
+            Error::Decode { .. } => ErrorKind::Api,
+            Error::Network { timeout: true, .. } => ErrorKind::Timeout,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Internal(_) => ErrorKind::Internal,
+            Error::TokenStore { .. } => ErrorKind::TokenStore,
+        }
+    }
+
+    /// Every field of the error in one flat record, for bindings (see [`ErrorInfo`]).
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo::of(self)
     }
 
     /// The `request-id` of the response that carried the error, if any.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::ResyncRequired { request_id, .. } | Error::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::ResyncRequired { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::OAuth { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The new tokens a failed token store could not save ([`Error::TokenStore`]).
+    pub fn unsaved_tokens(&self) -> Option<&crate::TokenSet> {
+        match self {
+            Error::TokenStore { tokens, .. } => Some(tokens),
             _ => None,
         }
     }
@@ -167,6 +265,7 @@ impl Error {
             status: None,
             error: error.to_string(),
             description: Some(description.into()),
+            request_id: None,
         }
     }
 

@@ -12,6 +12,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_FILTER_CHARS, MAX_FILTER_DEPTH, MAX_QUERY_FIELDS, MAX_SEARCH_CHARS};
 
 /// A literal of a filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,33 +91,21 @@ impl<T: Into<Literal>> From<Option<T>> for Literal {
     }
 }
 
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    /// `eq`
-    Eq,
-    /// `ne`
-    Ne,
-    /// `gt`
-    Gt,
-    /// `ge`
-    Ge,
-    /// `lt`
-    Lt,
-    /// `le`
-    Le,
-}
-
-impl CompareOp {
-    fn as_str(self) -> &'static str {
-        match self {
-            CompareOp::Eq => "eq",
-            CompareOp::Ne => "ne",
-            CompareOp::Gt => "gt",
-            CompareOp::Ge => "ge",
-            CompareOp::Lt => "lt",
-            CompareOp::Le => "le",
-        }
+closed_enum! {
+    /// A comparison operator.
+    CompareOp as "op" {
+        /// `eq`
+        Eq = "eq",
+        /// `ne`
+        Ne = "ne",
+        /// `gt`
+        Gt = "gt",
+        /// `ge`
+        Ge = "ge",
+        /// `lt`
+        Lt = "lt",
+        /// `le`
+        Le = "le",
     }
 }
 
@@ -193,7 +182,8 @@ impl Filter {
     /// An OData `$filter` expression written by hand, e.g.
     /// `"startswith(displayName,'A') and isFriend eq false"`: sent as-is (the server checks
     /// it and names what is wrong); combined with other filters inside parentheses. Only
-    /// control characters and an empty or over-long (> 4,096 bytes) text are refused here.
+    /// control characters and an empty or over-long (> 2,000 characters, the server's
+    /// limit of a whole `$filter`) text are refused here.
     pub fn raw(expression: impl Into<String>) -> Filter {
         Filter::Raw(expression.into())
     }
@@ -211,15 +201,27 @@ impl Filter {
         Filter::Not(Box::new(self))
     }
 
-    /// Renders the filter, checking every field name (`a`, `a/b`: letters, digits, `_`).
+    /// Renders the filter, checking every field name (`a`, `a/b`: letters, digits, `_`),
+    /// the nesting (at most [`MAX_FILTER_DEPTH`] levels) and the length of the whole
+    /// (at most [`MAX_FILTER_CHARS`] characters, the server's limit).
     pub fn render(&self) -> Result<String> {
         self.check(0)?;
-        Ok(self.to_string())
+        let text = self.to_string();
+        if text.chars().count() > MAX_FILTER_CHARS {
+            return Err(Error::invalid(
+                "filter",
+                format!("renders longer than the server accepts ({MAX_FILTER_CHARS} characters)"),
+            ));
+        }
+        Ok(text)
     }
 
     fn check(&self, depth: usize) -> Result<()> {
-        if depth > 64 {
-            return Err(Error::invalid("filter", "nested too deeply"));
+        if depth >= MAX_FILTER_DEPTH {
+            return Err(Error::invalid(
+                "filter",
+                format!("filters nest at most {MAX_FILTER_DEPTH} levels deep"),
+            ));
         }
         match self {
             Filter::Compare(f, _, _) | Filter::Function(_, f, _) | Filter::In(f, _) => {
@@ -330,15 +332,16 @@ impl std::fmt::Display for Filter {
     }
 }
 
-/// A hand-written expression: not empty, at most 4,096 bytes, no control characters.
+/// A hand-written expression: not empty, at most [`MAX_FILTER_CHARS`] characters, no
+/// control characters.
 fn check_raw(text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::invalid("filter", "a raw filter must not be empty"));
     }
-    if text.len() > 4096 {
+    if text.chars().count() > MAX_FILTER_CHARS {
         return Err(Error::invalid(
             "filter",
-            "a raw filter is limited to 4,096 bytes",
+            format!("a raw filter is limited to {MAX_FILTER_CHARS} characters"),
         ));
     }
     if text.chars().any(char::is_control) {
@@ -350,7 +353,7 @@ fn check_raw(text: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_field(name: &str) -> Result<()> {
+pub(crate) fn check_field(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.split('/').all(|seg| {
             seg.chars()
@@ -368,14 +371,16 @@ fn check_field(name: &str) -> Result<()> {
     }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Order {
-    /// Ascending.
-    #[default]
-    Asc,
-    /// Descending.
-    Desc,
+closed_enum! {
+    /// Sort direction.
+    #[derive(Default)]
+    Order as "order" {
+        /// Ascending.
+        #[default]
+        Asc = "asc",
+        /// Descending.
+        Desc = "desc",
+    }
 }
 
 /// OData query options of a collection (`$filter $orderby $select $top $skip $count $search`).
@@ -447,6 +452,18 @@ impl Query {
         if let Some(f) = &self.filter {
             out.push(("$filter".into(), f.render()?));
         }
+        if self.order_by.len() > MAX_QUERY_FIELDS {
+            return Err(Error::invalid(
+                "order_by",
+                format!("at most {MAX_QUERY_FIELDS} keys"),
+            ));
+        }
+        if self.select.len() > MAX_QUERY_FIELDS {
+            return Err(Error::invalid(
+                "select",
+                format!("at most {MAX_QUERY_FIELDS} properties"),
+            ));
+        }
         if !self.order_by.is_empty() {
             let mut keys = Vec::new();
             for (field, order) in &self.order_by {
@@ -487,23 +504,30 @@ impl Query {
             if s.trim().is_empty() {
                 return Err(Error::invalid("search", "must not be empty"));
             }
+            if s.chars().count() > MAX_SEARCH_CHARS {
+                return Err(Error::invalid(
+                    "search",
+                    format!("must be at most {MAX_SEARCH_CHARS} characters"),
+                ));
+            }
             out.push(("$search".into(), s.clone()));
         }
         Ok(out)
     }
 }
 
-/// A Portable Contacts filter operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PocoFilterOp {
-    /// `equals`
-    Equals,
-    /// `contains`
-    Contains,
-    /// `startswith`
-    StartsWith,
-    /// `present`
-    Present,
+closed_enum! {
+    /// A Portable Contacts filter operator.
+    PocoFilterOp as "filter_op" {
+        /// `equals`
+        Equals = "equals",
+        /// `contains`
+        Contains = "contains",
+        /// `startswith`
+        StartsWith = "startswith",
+        /// `present`
+        Present = "present",
+    }
 }
 
 /// The Portable Contacts 1.0 query form (`/portablecontacts/@me/@all`).
@@ -574,16 +598,10 @@ impl PocoQuery {
         if let Some((by, op, value)) = &self.filter {
             dotted("filter", by)?;
             out.push(("filterBy".into(), by.clone()));
-            let op = match op {
-                PocoFilterOp::Equals => "equals",
-                PocoFilterOp::Contains => "contains",
-                PocoFilterOp::StartsWith => "startswith",
-                PocoFilterOp::Present => "present",
-            };
-            out.push(("filterOp".into(), op.into()));
+            out.push(("filterOp".into(), op.to_string()));
             match value {
                 Some(v) => out.push(("filterValue".into(), v.clone())),
-                None if op != "present" => {
+                None if *op != PocoFilterOp::Present => {
                     return Err(Error::invalid("filter", "this operator needs a value"));
                 }
                 None => {}
@@ -662,7 +680,7 @@ mod tests {
                 .unwrap(),
             "a eq 1 or (b eq 2)"
         );
-        for bad in ["", "   ", "a eq 1\n", &"x".repeat(4097)] {
+        for bad in ["", "   ", "a eq 1\n", &"x".repeat(2001)] {
             let err = Filter::raw(bad).render().unwrap_err();
             assert!(err.to_string().contains("filter"), "{err}");
         }

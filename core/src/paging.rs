@@ -143,10 +143,7 @@ impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
             let abort = handle.abort_handle();
             let fetch: FetchFuture<T> = Box::pin(async move {
                 handle.await.unwrap_or_else(|e| Fetched {
-                    page: Err(Error::Network {
-                        message: format!("page prefetch task failed: {e}"),
-                        timeout: false,
-                    }),
+                    page: Err(Error::Internal(format!("page prefetch task failed: {e}"))),
                     successor: None,
                 })
             });

@@ -99,15 +99,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_stays_under_the_cap() {
+    fn backoff_stays_under_the_documented_caps() {
+        // The default policy's caps, written out: 200 ms doubled per retry up to 10 s.
+        const CAPS_MS: [u64; 8] = [200, 400, 800, 1600, 3200, 6400, 10_000, 10_000];
         let p = RetryPolicy::default();
-        for retry in 1..40 {
-            let cap = p
-                .initial_backoff
-                .saturating_mul(1 << (retry - 1).min(30))
-                .min(p.max_backoff);
-            assert!(p.backoff(retry) <= cap);
+        for (i, cap) in CAPS_MS.iter().enumerate() {
+            let retry = i as u32 + 1;
+            let cap = Duration::from_millis(*cap);
+            let waits: Vec<Duration> = (0..200).map(|_| p.backoff(retry)).collect();
+            assert!(waits.iter().all(|w| *w <= cap), "retry {retry}: {waits:?}");
+            // Full jitter: spread over the whole range, not stuck at 0 or at the cap.
+            assert!(
+                waits.iter().any(|w| *w < cap / 4),
+                "retry {retry}: none short"
+            );
+            assert!(
+                waits.iter().any(|w| *w > cap * 3 / 4),
+                "retry {retry}: none long"
+            );
         }
+        for retry in [9, 31, 40, u32::MAX] {
+            assert!(p.backoff(retry) <= Duration::from_secs(10), "retry {retry}");
+        }
+        let none = RetryPolicy {
+            initial_backoff: Duration::ZERO,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(none.backoff(3), Duration::ZERO);
     }
 
     #[test]

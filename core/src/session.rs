@@ -4,8 +4,10 @@
 use std::sync::{Arc, RwLock};
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StoreFailure};
+use crate::process::ProcessLocal;
 use crate::secret::Secret;
+use crate::targets::AUTH;
 use crate::tokens::{TokenSet, TokenStore};
 
 /// How expired tokens are renewed.
@@ -21,7 +23,9 @@ pub(crate) struct Session {
     tokens: RwLock<Option<TokenSet>>,
     renewal: RwLock<Renewal>,
     /// Held by the one task renewing the tokens; the others wait, then use its result.
-    refresh: Arc<tokio::sync::Mutex<()>>,
+    /// One per process: a lock held by a parent's task at `fork()` time would never be
+    /// released in the child.
+    refresh: ProcessLocal<Arc<tokio::sync::Mutex<()>>>,
     store: Option<Arc<dyn TokenStore>>,
 }
 
@@ -30,7 +34,7 @@ impl Session {
         Session {
             tokens: RwLock::new(tokens),
             renewal: RwLock::new(Renewal::RefreshToken),
-            refresh: Arc::new(tokio::sync::Mutex::new(())),
+            refresh: ProcessLocal::new(Arc::new(tokio::sync::Mutex::new(()))),
             store,
         }
     }
@@ -69,16 +73,42 @@ impl Session {
         }
     }
 
-    /// Installs new tokens and hands them to the store.
-    pub(crate) fn install(&self, tokens: &TokenSet) {
-        self.set(Some(tokens.clone()));
-        if let Some(store) = &self.store {
-            store.save(tokens);
-        }
+    /// The single-flight lock of this process.
+    fn refresh_lock(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.refresh
+            .get_or_try(|| Ok::<_, std::convert::Infallible>(Arc::default()))
+            .unwrap_or_else(|never| match never {})
     }
 }
 
 impl Client {
+    /// Installs new tokens (the client uses them from now on, whatever the store says),
+    /// then hands them to the token store, within the store timeout. A store that fails
+    /// or times out makes this return [`Error::TokenStore`] with the tokens.
+    pub(crate) async fn install_tokens(&self, tokens: &TokenSet) -> Result<()> {
+        self.session.set(Some(tokens.clone()));
+        let Some(store) = &self.session.store else {
+            return Ok(());
+        };
+        let limit = self.shared.store_timeout;
+        let outcome = match tokio::time::timeout(limit, store.save(tokens)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(format!("the token store did not finish within {limit:?}").into()),
+        };
+        outcome.map_err(|cause| {
+            let cause = StoreFailure::new(cause);
+            tracing::error!(
+                target: AUTH,
+                error = %cause,
+                "the token store failed; the new tokens are in use but not saved (save them from the error or client.tokens)"
+            );
+            Error::TokenStore {
+                tokens: Box::new(tokens.clone()),
+                cause,
+            }
+        })
+    }
+
     /// The access token to send: the current one, renewed first when it expires within
     /// the refresh skew. `None` when the client has no tokens.
     pub(crate) async fn access_token(&self) -> Result<Option<Secret>> {
@@ -114,7 +144,7 @@ impl Client {
         let client = self.clone();
         let failed = failed.cloned();
         Box::pin(async move {
-            let guard = client.session.refresh.clone().lock_owned().await;
+            let guard = client.session.refresh_lock().lock_owned().await;
             if let Some(current) = client.session.tokens() {
                 let fresh = match &failed {
                     Some(f) => &current.access_token != f,
@@ -127,14 +157,14 @@ impl Client {
             let worker = client.clone();
             let task = tokio::spawn(async move {
                 let _guard = guard;
-                let tokens = worker.renew_now().await?;
-                worker.session.install(&tokens);
+                let tokens = worker.renew_now().await.inspect_err(|e| {
+                    tracing::warn!(target: AUTH, error = %e, "token refresh failed");
+                })?;
+                worker.install_tokens(&tokens).await?;
                 Ok::<_, Error>(tokens)
             });
-            task.await.map_err(|e| Error::Network {
-                message: format!("token refresh task failed: {e}"),
-                timeout: false,
-            })?
+            task.await
+                .map_err(|e| Error::Internal(format!("token refresh task failed: {e}")))?
         })
     }
 
@@ -142,7 +172,7 @@ impl Client {
     async fn renew_now(&self) -> Result<TokenSet> {
         match self.session.renewal() {
             Renewal::ClientCredentials(scopes) => {
-                tracing::debug!("renewing client-credentials tokens");
+                tracing::info!(target: AUTH, "renewing the client-credentials tokens");
                 self.request_client_credentials(&scopes).await
             }
             Renewal::RefreshToken => {
@@ -153,7 +183,7 @@ impl Client {
                         "the tokens expired and there is no refresh token",
                     ));
                 };
-                tracing::debug!("refreshing the access token");
+                tracing::info!(target: AUTH, "refreshing the access token");
                 let form = vec![
                     ("grant_type".to_string(), "refresh_token".to_string()),
                     ("refresh_token".to_string(), refresh.expose().to_string()),
@@ -169,6 +199,14 @@ impl Client {
                         tokens.id_token = old.id_token;
                     }
                 }
+                tracing::info!(
+                    target: AUTH,
+                    expires_in_s = tokens
+                        .expires_at
+                        .map(|at| (at - chrono::Utc::now()).num_seconds()),
+                    refresh_token_rotated = tokens.refresh_token.as_ref() != Some(&refresh),
+                    "refreshed the access token"
+                );
                 Ok(tokens)
             }
         }

@@ -1,5 +1,8 @@
 //! Token sets and the hook that receives every new one.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +10,7 @@ use crate::secret::Secret;
 
 /// The token endpoint's answer (RFC 6749 §5.1), as the server sends it.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TokenResponse {
     /// The opaque bearer token.
     pub access_token: Secret,
@@ -45,6 +49,7 @@ impl std::fmt::Debug for TokenResponse {
 /// The tokens a client calls the API with. `Debug` shows no secret; serde (camelCase)
 /// gives the secrets in clear, to persist them.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenSet {
     /// The bearer token.
@@ -165,22 +170,58 @@ impl TokenSet {
     }
 }
 
+/// Why a [`TokenStore`] could not keep the tokens: any error, kept whole, so the caller
+/// gets the original back (e.g. a binding's own exception).
+pub type StoreError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What [`TokenStore::save`] returns: a future of the outcome.
+pub type SaveFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+
 /// Receives every token set the client obtains (code exchange, device flow, client
 /// credentials, and every refresh, whose refresh token is rotated), so a job can persist
 /// it. Called once per new token set, before any call uses it.
 ///
-/// Any `Fn(&TokenSet) + Send + Sync + 'static` closure is a `TokenStore`.
+/// Saving can fail (a full disk, a lock timeout): the call that obtained the tokens then
+/// fails with [`crate::Error::TokenStore`], which carries the new tokens and the cause.
+/// The client keeps using the new tokens (the old refresh token is retired on the
+/// server), so the caller can save them again from the error or from
+/// [`crate::Client::tokens`]. A save that takes longer than the client's token-store
+/// timeout (30 s by default) fails the same way.
+///
+/// A closure `Fn(&TokenSet)` returning `()` or `Result<(), E>` (with `E` convertible to
+/// [`StoreError`]) is a `TokenStore`; implement the trait for a store that saves
+/// asynchronously.
 pub trait TokenStore: Send + Sync + 'static {
     /// Keeps the new tokens.
-    fn save(&self, tokens: &TokenSet);
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> SaveFuture<'a>;
 }
 
-impl<F> TokenStore for F
+/// What a closure token store returns: `()` (it cannot fail) or `Result<(), E>`.
+pub trait SaveOutcome {
+    /// The outcome as a result.
+    fn into_result(self) -> Result<(), StoreError>;
+}
+
+impl SaveOutcome for () {
+    fn into_result(self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+impl<E: Into<StoreError>> SaveOutcome for Result<(), E> {
+    fn into_result(self) -> Result<(), StoreError> {
+        self.map_err(Into::into)
+    }
+}
+
+impl<F, R> TokenStore for F
 where
-    F: Fn(&TokenSet) + Send + Sync + 'static,
+    F: Fn(&TokenSet) -> R + Send + Sync + 'static,
+    R: SaveOutcome,
 {
-    fn save(&self, tokens: &TokenSet) {
-        self(tokens)
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> SaveFuture<'a> {
+        let outcome = self(tokens).into_result();
+        Box::pin(std::future::ready(outcome))
     }
 }
 

@@ -9,10 +9,13 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use tracing::Instrument;
+
 use crate::client::Client;
 use crate::error::{ApiError, Error, ErrorDetail, Result};
 use crate::retry::{parse_retry_after, retryable_status};
 use crate::secret::Secret;
+use crate::targets::{AUTH, HTTP, SYNC};
 
 /// How a call authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +76,19 @@ impl Call {
         }
     }
 
-    /// A JSON body.
+    /// A JSON body, refused (before any request) when larger than the server accepts.
     pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Call> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        if bytes.len() > crate::limits::MAX_BODY_BYTES {
+            return Err(Error::invalid(
+                "body",
+                format!(
+                    "is {} bytes as JSON; the server accepts at most {} (1 MiB)",
+                    bytes.len(),
+                    crate::limits::MAX_BODY_BYTES
+                ),
+            ));
+        }
         self.body = Body::Json(bytes);
         Ok(self)
     }
@@ -101,6 +114,9 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A `Retry-After` wait this long or longer is logged as a warning: the call looks hung.
+const LONG_WAIT: Duration = Duration::from_secs(5);
+
 /// What went wrong with one attempt, and whether another one may follow.
 struct Failure {
     error: Error,
@@ -125,7 +141,13 @@ impl Client {
         call: Call,
         decode: impl Fn(u16, &[u8]) -> serde_json::Result<T>,
     ) -> Result<T> {
-        let attempts = self.attempts(&call, &decode);
+        let span = tracing::debug_span!(
+            target: HTTP,
+            "call",
+            method = %call.method,
+            path = call.url.path()
+        );
+        let attempts = self.attempts(&call, &decode).instrument(span);
         match self.shared.total_timeout {
             None => attempts.await,
             Some(limit) => tokio::time::timeout(limit, attempts)
@@ -155,7 +177,13 @@ impl Client {
                 Auth::Bearer => self.access_token().await?,
                 _ => None,
             };
-            let failure = match self.attempt(call, token.as_ref()).await {
+            let attempt_span = tracing::debug_span!(target: HTTP, "attempt", attempt);
+            let http = self.shared.http()?;
+            let sent = self
+                .attempt(&http, call, token.as_ref(), attempt)
+                .instrument(attempt_span)
+                .await;
+            let failure = match sent {
                 Ok(raw) if (200..300).contains(&raw.status) => {
                     match decode(raw.status, &raw.body) {
                         Ok(value) => return Ok(value),
@@ -177,7 +205,13 @@ impl Client {
                 {
                     renewed_after_401 = true;
                     attempt -= 1;
-                    tracing::debug!(path = call.url.path(), "401: renewing the tokens once");
+                    tracing::info!(
+                        target: AUTH,
+                        method = %call.method,
+                        path = call.url.path(),
+                        request_id = raw.request_id().as_deref(),
+                        "renewing after a 401"
+                    );
                     if let Some(failed) = &token {
                         self.renew(Some(failed)).await?;
                     }
@@ -189,6 +223,14 @@ impl Client {
                 }
                 Ok(raw) => {
                     let error = error_from(&raw);
+                    if let Error::ResyncRequired { request_id, .. } = &error {
+                        tracing::warn!(
+                            target: SYNC,
+                            path = call.url.path(),
+                            request_id = request_id.as_deref(),
+                            "resync required: the delta link is too old for the server's change log"
+                        );
+                    }
                     let retry_after = error.api().and_then(|a| a.retry_after);
                     Failure {
                         retry: retryable_status(raw.status) && call.replay != Replay::ConnectOnly,
@@ -206,34 +248,83 @@ impl Client {
                     }
                 }
             };
-            if !failure.retry || attempt >= policy.max_attempts {
+            if !failure.retry {
+                return Err(failure.error);
+            }
+            let give_up = |why: &str| {
+                tracing::warn!(
+                    target: HTTP,
+                    method = %call.method,
+                    path = call.url.path(),
+                    attempts = attempt,
+                    error = %failure.error,
+                    "giving up: {why}"
+                );
+            };
+            if attempt >= policy.max_attempts {
+                give_up("no attempt left");
                 return Err(failure.error);
             }
             let wait = match failure.retry_after {
-                Some(w) if w > policy.max_retry_after => return Err(failure.error),
+                Some(w) if w > policy.max_retry_after => {
+                    give_up("Retry-After is longer than the retry policy allows");
+                    return Err(failure.error);
+                }
                 Some(w) => w,
                 None => policy.backoff(attempt),
             };
             if start.elapsed() + wait > policy.max_elapsed {
+                give_up("the retry time budget is spent");
                 return Err(failure.error);
             }
-            tracing::debug!(
-                method = %call.method,
-                path = call.url.path(),
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                error = %failure.error,
-                "retrying"
-            );
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            let status = failure.error.status();
+            let request_id = failure.error.request_id();
+            // One event per retry, with the fields of every retry event.
+            macro_rules! retry_event {
+                ($level:expr, $($rest:tt)+) => {
+                    tracing::event!(
+                        target: HTTP,
+                        $level,
+                        method = %call.method,
+                        path = call.url.path(),
+                        attempt,
+                        status,
+                        request_id,
+                        wait_ms,
+                        $($rest)+
+                    )
+                };
+            }
+            match (failure.retry_after.is_some(), wait >= LONG_WAIT) {
+                (true, true) => retry_event!(
+                    tracing::Level::WARN,
+                    "waiting for Retry-After before retrying"
+                ),
+                (true, false) => retry_event!(
+                    tracing::Level::INFO,
+                    "waiting for Retry-After before retrying"
+                ),
+                (false, _) => retry_event!(
+                    tracing::Level::INFO,
+                    error = %failure.error,
+                    "retrying"
+                ),
+            }
             tokio::time::sleep(wait).await;
         }
     }
 
     /// One attempt: send, and read the whole body.
-    async fn attempt(&self, call: &Call, token: Option<&Secret>) -> reqwest::Result<Raw> {
-        let mut req = self
-            .shared
-            .http
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        call: &Call,
+        token: Option<&Secret>,
+        attempt: u32,
+    ) -> reqwest::Result<Raw> {
+        let sent = Instant::now();
+        let mut req = http
             .request(call.method.clone(), call.url.clone())
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(t) = self.shared.request_timeout {
@@ -277,12 +368,22 @@ impl Client {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.bytes().await?;
-        tracing::debug!(method = %call.method, path = call.url.path(), status, "response");
-        Ok(Raw {
+        let raw = Raw {
             status,
             headers,
             body: body.to_vec(),
-        })
+        };
+        tracing::debug!(
+            target: HTTP,
+            method = %call.method,
+            path = call.url.path(),
+            status,
+            request_id = raw.request_id().as_deref(),
+            attempt,
+            elapsed_ms = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "response"
+        );
+        Ok(raw)
     }
 }
 
@@ -345,6 +446,7 @@ pub(crate) fn error_from(raw: &Raw) -> Error {
             status: Some(raw.status),
             error: error.clone(),
             description: text(&body["error_description"]),
+            request_id,
         },
         _ => {
             let snippet: String = String::from_utf8_lossy(&raw.body)

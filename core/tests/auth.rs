@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{App, CONTACT_SCOPES, Env};
 use messenger_connect::{AuthorizationParams, Client, DevicePoll, Error, TokenSet};
-use serde_json::json;
+use messenger_connect_mock::control::{ConsentGrant, FaultSpec};
 
 /// Records consent for `scopes`, starts the flow with `prompt=none` and returns the
 /// redirect URL the browser would land on.
@@ -19,14 +19,13 @@ async fn authorize(
     app: &App,
     scopes: &[&str],
 ) -> (messenger_connect::AuthorizationRequest, String) {
-    let (status, body) = env
-        .control(
-            reqwest::Method::POST,
-            "/_mock/consents",
-            Some(json!({"userId": env.users[0].id, "clientId": app.id, "scopes": scopes})),
-        )
-        .await;
-    assert_eq!(status, 204, "{body}");
+    env.control
+        .grant_consent(&ConsentGrant {
+            user_id: env.users[0].id.clone(),
+            client_id: app.id.clone(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        })
+        .expect("consent recorded");
     let request = client
         .authorization_url(
             &AuthorizationParams::new(scopes.iter().copied())
@@ -200,7 +199,7 @@ async fn client_credentials_are_renewed_after_expiry() {
         .journal("/oauth/token")
         .await
         .into_iter()
-        .filter_map(|e| e["grantType"].as_str().map(str::to_string))
+        .filter_map(|e| e.grant_type)
         .collect();
     assert_eq!(grants, ["client_credentials", "client_credentials"]);
 
@@ -271,7 +270,9 @@ async fn device_flow_polls_until_the_user_answers() {
         .start_device_authorization(&["profile"])
         .await
         .expect("start");
-    common::browser::answer_device_code(&env, 1, &denied.user_code, "deny").await;
+    env.control
+        .deny_device(&denied.user_code, &env.users[1].id)
+        .expect("denied on the control plane");
     let err = client
         .poll_device_token_once(&denied)
         .await
@@ -403,7 +404,7 @@ async fn refresh_is_single_flight_under_concurrency() {
     }
     let refreshes = env.journal("/oauth/token").await;
     assert_eq!(refreshes.len(), 1, "{refreshes:?}");
-    assert_eq!(refreshes[0]["grantType"], "refresh_token");
+    assert_eq!(refreshes[0].grant_type.as_deref(), Some("refresh_token"));
     let saved = saved.lock().unwrap().clone();
     assert_eq!(saved.len(), 1);
     assert_ne!(saved[0].refresh_token, tokens.refresh_token, "rotated");
@@ -432,9 +433,9 @@ async fn refresh_once_after_401_and_store_gets_rotated_tokens() {
         .journal("/oauth/token")
         .await
         .into_iter()
-        .map(|e| e["grantType"].clone())
+        .filter_map(|e| e.grant_type)
         .collect();
-    assert_eq!(grants, [json!("refresh_token"), json!("refresh_token")]);
+    assert_eq!(grants, ["refresh_token", "refresh_token"]);
     let saved = saved.lock().unwrap().clone();
     assert_eq!(saved.len(), 2);
     assert_eq!(saved[0], after_first);
@@ -575,7 +576,7 @@ async fn logs_never_show_secrets() {
         .tokens(tokens.clone())
         .build()
         .expect("client");
-    env.fault(json!({"path": "/v1/me", "kind": "status", "status": 503, "count": 1}))
+    env.fault(FaultSpec::status(503).on_path("/v1/me").times(1))
         .await;
     client.me().await.expect("me after a refresh and a retry");
     let (request, redirect) = authorize(&env, &client, &app, &["openid", "profile"]).await;

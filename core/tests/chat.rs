@@ -7,7 +7,7 @@ use futures_util::TryStreamExt;
 use messenger_connect::models::NewMessage;
 use messenger_connect::{Error, Query};
 use messenger_connect_mock::MockConfig;
-use serde_json::json;
+use messenger_connect_mock::control::{FaultKind, FaultSpec, NewUser};
 
 fn env() -> Env {
     Env::with(MockConfig {
@@ -47,16 +47,16 @@ async fn one_to_one_conversations_are_unique() {
 async fn conversation_failures() {
     let env = env();
     let (client, _) = env.client(0, SCOPES).await;
-    let (status, stranger) = env
-        .control(
-            reqwest::Method::POST,
-            "/_mock/users",
-            Some(json!({"displayName": "Stranger", "email": "stranger@example.com", "password": "pw-123456"})),
-        )
-        .await;
-    assert_eq!(status, 201, "{stranger}");
+    let stranger = env
+        .control
+        .create_user(&NewUser {
+            display_name: "Stranger".into(),
+            email: "stranger@example.com".into(),
+            password: "pw-123456".into(),
+        })
+        .expect("user added");
     let err = client
-        .conversation_with(stranger["id"].as_str().unwrap())
+        .conversation_with(&stranger.id)
         .await
         .expect_err("not a friend");
     assert_eq!(err.status(), Some(403));
@@ -155,8 +155,13 @@ async fn a_send_retried_after_its_answer_was_lost_posts_once() {
         .await
         .expect("conversation");
     let path = format!("/v1/me/conversations/{}/messages", conv.id);
-    env.fault(json!({"kind": "dropAfterCommit", "method": "POST", "path": path, "count": 1}))
-        .await;
+    env.fault(
+        FaultSpec::new(FaultKind::DropAfterCommit)
+            .on_method("POST")
+            .on_path(&path)
+            .times(1),
+    )
+    .await;
     env.clear_journal().await;
     let m = client
         .send_text(&conv.id, "exactly once")
@@ -166,7 +171,7 @@ async fn a_send_retried_after_its_answer_was_lost_posts_once() {
         .journal(&path)
         .await
         .into_iter()
-        .filter(|r| r["method"] == "POST")
+        .filter(|r| r.method == "POST")
         .collect();
     assert_eq!(posts.len(), 2, "the send was retried: {posts:#?}");
     let page = client

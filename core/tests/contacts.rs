@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use common::{CONTACT_SCOPES, Env};
 use futures_util::StreamExt;
@@ -241,18 +242,18 @@ async fn paging_with_prefetch_yields_every_item_once() {
             // the stream being polled: the second at once (its link was in the first
             // page's body), the third as soon as the second's body names it, and no more
             // (at most two pages in flight beyond the one handed out). The journal shows
-            // it (each look is a round trip that lets the prefetch tasks run; without
+            // it, polled with a deadline (each pause lets the prefetch tasks run; without
             // prefetch they would never show).
-            let mut requests = 0;
-            for _ in 0..1000 {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut requests = env.journal("/v1/me/contacts").await.len();
+            while requests < 3 && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(5)).await;
                 requests = env.journal("/v1/me/contacts").await.len();
-                if requests >= 3 {
-                    break;
-                }
             }
             assert_eq!(requests, 3, "first page and two prefetched successors");
             assert_eq!(stream.buffered_len(), 4, "still consuming the first page");
             for _ in 0..20 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
                 assert_eq!(
                     env.journal("/v1/me/contacts").await.len(),
                     3,
@@ -412,14 +413,7 @@ async fn invalid_arguments_fail_before_any_request() {
     assert!(invalid(
         client.exchange_code(&request, &no_code).await.map(drop)
     ));
-    assert!(
-        env.journal("/")
-            .await
-            .iter()
-            .all(|e| e["path"].as_str().is_some_and(|p| p.starts_with("/_mock")))
-    );
-    assert!(env.journal("/v1").await.is_empty());
-    assert!(env.journal("/oauth").await.is_empty());
+    assert!(env.journal("/").await.is_empty(), "nothing was sent");
 }
 
 #[tokio::test]

@@ -99,16 +99,8 @@ async fn a_whole_round_with_a_page_size() {
     let ids: HashSet<_> = first.upserts.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), 50, "each contact once");
     // 50 contacts in pages of 7: 8 page requests, seen in the journal.
-    let (status, journal) = env
-        .control(
-            reqwest::Method::GET,
-            "/_mock/requests?path=/v1/me/contacts/delta",
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
-    let pages = journal["requests"].as_array().expect("journal").len();
-    assert_eq!(pages, 8, "{journal}");
+    let pages = env.journal("/v1/me/contacts/delta").await;
+    assert_eq!(pages.len(), 8, "{pages:#?}");
     assert!(matches!(
         client.sync_contacts_with(None, Some(0)).await,
         Err(Error::InvalidArgument { .. })

@@ -18,7 +18,8 @@ use common::{App, CONTACT_SCOPES, Env};
 use futures_util::StreamExt;
 use messenger_connect::models::Contact;
 use messenger_connect::{Client, DeltaChange, Error, Query, RetryPolicy, TokenResponse, TokenSet};
-use reqwest::Method;
+use messenger_connect_mock::control::{ActAs, FaultKind, FaultSpec, ResetOptions, TokenRequest};
+use messenger_connect_mock::deadline;
 use serde_json::{Value, json};
 
 const CONTACTS: usize = 20_000;
@@ -35,41 +36,37 @@ const KINDS: &[&str] = &[
     "malformed",
 ];
 
-/// The fault of each kind, as posted to `/_mock/faults` (on the delta path).
-fn fault(kind: &str) -> Value {
-    let mut f = match kind {
-        "429 ra=0" => json!({"kind": "status", "status": 429, "retryAfter": 0}),
-        "429 ra=1" => json!({"kind": "status", "status": 429, "retryAfter": 1}),
-        "503" => json!({"kind": "status", "status": 503}),
-        "reset" => json!({"kind": "reset"}),
-        "truncated" => json!({"kind": "truncated"}),
-        "malformed" => json!({"kind": "malformed"}),
+/// The fault of each kind, on the delta path.
+fn fault(kind: &str) -> FaultSpec {
+    let f = match kind {
+        "429 ra=0" => FaultSpec::status(429).retry_after(0),
+        "429 ra=1" => FaultSpec::status(429).retry_after(1),
+        "503" => FaultSpec::status(503),
+        "reset" => FaultSpec::new(FaultKind::Reset),
+        "truncated" => FaultSpec::new(FaultKind::Truncated),
+        "malformed" => FaultSpec::new(FaultKind::Malformed),
         other => panic!("unknown fault kind {other}"),
     };
-    f["method"] = json!("GET");
-    f["path"] = json!(DELTA_PATH);
-    f
+    f.on_method("GET").on_path(DELTA_PATH)
 }
 
-/// The kind label of an installed fault, as `GET /_mock/faults` lists it.
-fn kind_of(f: &Value) -> String {
-    match f["kind"].as_str().unwrap_or_default() {
-        "status" => match (f["status"].as_u64(), f["retryAfter"].as_u64()) {
-            (Some(429), Some(ra)) => format!("429 ra={ra}"),
-            (Some(s), _) => s.to_string(),
-            _ => "status".into(),
-        },
-        k => k.to_string(),
+/// The kind label of an armed fault.
+fn kind_of(f: &FaultSpec) -> String {
+    match (f.kind, f.status, f.retry_after) {
+        (FaultKind::Status, Some(429), Some(ra)) => format!("429 ra={ra}"),
+        (FaultKind::Status, Some(s), _) => s.to_string(),
+        (kind, _, _) => serde_json::to_value(kind)
+            .ok()
+            .and_then(|k| k.as_str().map(str::to_string))
+            .unwrap_or_default(),
     }
 }
 
 /// Times each kind fired so far.
 async fn fired(env: &Env) -> BTreeMap<String, u64> {
-    let (status, body) = env.control(Method::GET, "/_mock/faults", None).await;
-    assert_eq!(status, 200, "{body}");
     let mut out: BTreeMap<String, u64> = KINDS.iter().map(|k| (k.to_string(), 0)).collect();
-    for f in body["faults"].as_array().expect("faults") {
-        *out.entry(kind_of(f)).or_default() += f["fired"].as_u64().expect("fired");
+    for f in env.control.faults() {
+        *out.entry(kind_of(&f.spec)).or_default() += f.fired;
     }
     out
 }
@@ -80,24 +77,19 @@ async fn install_background(env: &Env, seed: u64) {
         if *kind == "429 ra=1" {
             continue; // costs a real second per firing: only the counted ones below
         }
-        let mut f = fault(kind);
-        f["probability"] = json!(0.04);
-        f["seed"] = json!(seed * 100 + i as u64);
-        env.fault(f).await;
+        env.fault(fault(kind).with_probability(0.04, seed * 100 + i as u64))
+            .await;
     }
 }
 
 /// One fault of this kind that fires on the next delta request.
 async fn install_once(env: &Env, kind: &str) {
-    let mut f = fault(kind);
-    f["count"] = json!(1);
-    env.fault(f).await;
+    env.fault(fault(kind).times(1)).await;
 }
 
 /// Removes every fault.
 async fn clear_faults(env: &Env) {
-    let (status, _) = env.control(Method::DELETE, "/_mock/faults", None).await;
-    assert_eq!(status, 204);
+    env.control.clear_faults();
 }
 
 /// What a delta round did to the local copy.
@@ -181,29 +173,23 @@ async fn mutate(
     user: &str,
     existing: &[String],
 ) -> (HashSet<String>, HashSet<String>, HashSet<String>) {
-    let base = format!("/_mock/act-as/{user}/contacts");
     let creates = (0..300).map(|i| {
-        (
-            Method::POST,
-            base.clone(),
-            Some(json!({"displayName": format!("Matrix New {i}")})),
-        )
+        ActAs::new(user, "POST", "contacts").body(json!({"displayName": format!("Matrix New {i}")}))
     });
     let updates = existing[..400].iter().map(|id| {
-        (
-            Method::PATCH,
-            format!("{base}/{id}"),
-            Some(json!({"note": format!("changed {id}")})),
-        )
+        ActAs::new(user, "PATCH", format!("contacts/{id}"))
+            .body(json!({"note": format!("changed {id}")}))
     });
     let deletes = existing[400..700]
         .iter()
-        .map(|id| (Method::DELETE, format!("{base}/{id}"), None));
+        .map(|id| ActAs::new(user, "DELETE", format!("contacts/{id}")));
     let calls: Vec<_> = creates.chain(updates).chain(deletes).collect();
-    let results: Vec<(Method, u16, Value)> = futures_util::stream::iter(calls)
-        .map(|(m, path, body)| async move {
-            let (status, out) = env.control(m.clone(), &path, body).await;
-            (m, status, out)
+    let results: Vec<(String, u16, Value)> = futures_util::stream::iter(calls)
+        .map(|call| async move {
+            match env.control.act_as(&call).await {
+                Ok(r) => (call.method, r.status, r.body),
+                Err(e) => panic!("{} {}: {e}", call.method, call.path),
+            }
         })
         .buffer_unordered(16)
         .collect()
@@ -230,13 +216,13 @@ async fn expiries_and_refreshes(env: &Env) -> (usize, usize) {
         .journal(DELTA_PATH)
         .await
         .iter()
-        .filter(|e| e["status"] == 401)
+        .filter(|e| e.status == 401)
         .count();
     let refreshes = env
         .journal("/oauth/token")
         .await
         .iter()
-        .filter(|e| e["grantType"] == "refresh_token" && e["status"] == 200)
+        .filter(|e| e.grant_type.as_deref() == Some("refresh_token") && e.status == 200)
         .count();
     (unauthorized, refreshes)
 }
@@ -258,31 +244,33 @@ fn assert_every_kind_fired(before: &BTreeMap<String, u64>, after: &BTreeMap<Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delta_sync_is_exact_under_faults_and_token_expiry() {
+    deadline(Duration::from_secs(300), async {
     let env = Env::start();
-    let (status, body) = env
-        .control(
-            Method::POST,
-            "/_mock/reset",
-            Some(json!({"seed": 20, "users": 1, "contactsPerUser": CONTACTS})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let user = body["users"][0]["id"]
-        .as_str()
-        .expect("user id")
-        .to_string();
+    let users = env
+        .control
+        .reset(&ResetOptions {
+            seed: Some(20),
+            users: Some(1),
+            contacts_per_user: Some(CONTACTS),
+            ..ResetOptions::default()
+        })
+        .expect("reset");
+    let user = users[0].id.clone();
 
     // Sign in: a short-lived access token (the server's clock decides) and a refresh token.
     let app: App = env.app(false).await;
-    let (status, minted) = env
-        .control(
-            Method::POST,
-            "/_mock/tokens",
-            Some(json!({"userId": user, "clientId": app.id, "scopes": CONTACT_SCOPES, "expiresIn": 300})),
-        )
-        .await;
-    assert_eq!(status, 200, "{minted}");
-    let minted: TokenResponse = serde_json::from_value(minted).expect("token response");
+    let minted = env
+        .control
+        .mint_token(&TokenRequest {
+            user_id: user.clone(),
+            client_id: app.id.clone(),
+            scopes: CONTACT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            expires_in: Some(300),
+        })
+        .expect("tokens minted");
+    let minted: TokenResponse = serde_json::to_value(minted)
+        .and_then(serde_json::from_value)
+        .expect("token response");
     assert!(minted.refresh_token.is_some());
     let rotations = Arc::new(AtomicUsize::new(0));
     let seen = rotations.clone();
@@ -387,4 +375,6 @@ async fn delta_sync_is_exact_under_faults_and_token_expiry() {
     // And a quiet round changes nothing.
     let third = delta_round(&client, Some(&second.delta_link), &mut local, |_| async {}).await;
     assert!(third.upserts.is_empty() && third.removed.is_empty());
+})
+    .await;
 }

@@ -7,6 +7,7 @@ use futures_util::TryStreamExt;
 use messenger_connect::models::{ActivityImage, ActivityType, NewActivity};
 use messenger_connect::{Error, Query};
 use messenger_connect_mock::MockConfig;
+use messenger_connect_mock::control::{FaultKind, FaultSpec};
 use serde_json::json;
 
 const SCOPES: &[&str] = &["profile", "feed.read", "feed.write"];
@@ -52,14 +53,14 @@ async fn activities_create_get_list_delete() {
         4
     );
 
-    let (status, body) = env
-        .control(
-            reqwest::Method::POST,
-            &format!("/_mock/act-as/{}/activities", env.users[1].id),
+    let body = env
+        .act_as(
+            1,
+            "POST",
+            "activities",
             Some(json!({"type": "Note", "content": "from a friend"})),
         )
         .await;
-    assert_eq!(status, 201, "{body}");
     let feed: Vec<_> = client
         .feed(&Query::new().top(5))
         .expect("feed")
@@ -102,7 +103,7 @@ async fn activity_failures() {
             ..NewActivity::default()
         },
         NewActivity {
-            kind: ActivityType::Other("Poke".into()),
+            kind: ActivityType::Unknown("Poke".into()),
             content: Some("x".into()),
             ..NewActivity::default()
         },
@@ -141,8 +142,13 @@ async fn my_own_idempotency_key_posts_an_item_once_across_runs() {
     let (client, app) = env.client(0, SCOPES).await;
     let item = NewActivity::note("posted by a job that may crash");
     // The first run's response is lost after the server committed the post...
-    env.fault(json!({"kind": "dropAfterCommit", "path": "/v1/me/activities", "method": "POST", "count": 1}))
-        .await;
+    env.fault(
+        FaultSpec::new(FaultKind::DropAfterCommit)
+            .on_method("POST")
+            .on_path("/v1/me/activities")
+            .times(1),
+    )
+    .await;
     let first = client
         .create_activity_with_key(&item, "job-42:item-7")
         .await
@@ -167,7 +173,7 @@ async fn my_own_idempotency_key_posts_an_item_once_across_runs() {
         .journal("/v1/me/activities")
         .await
         .iter()
-        .filter_map(|r| r["idempotencyKey"].as_str().map(str::to_string))
+        .filter_map(|r| r.idempotency_key.clone())
         .collect();
     assert_eq!(keys, ["job-42:item-7"; 3], "every attempt carried my key");
 

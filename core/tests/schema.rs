@@ -15,6 +15,7 @@ use messenger_connect::models::{
     NameUpdate, NewContact, Permissions, PocoPage, PublicProfile, Status, UserInfo,
 };
 use messenger_connect::{DeltaChange, Page, TokenResponse};
+use messenger_connect_mock::control::{ActAs, TokenRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -46,10 +47,15 @@ impl Check {
             "chat",
         ]);
         let tokens = env.mint(0, &app, &scopes, None).await;
-        let (status, spec) = env
-            .control(reqwest::Method::GET, "/openapi.json", None)
-            .await;
-        assert_eq!(status, 200);
+        let spec: Value = env
+            .http
+            .get(format!("{}/openapi.json", env.base))
+            .send()
+            .await
+            .expect("the spec is served")
+            .json()
+            .await
+            .expect("the spec is JSON");
         Check {
             env,
             spec,
@@ -275,15 +281,14 @@ async fn social_models_match_the_spec() {
     let c = Check::new().await;
     let client = c.client();
     let friend = c.env.users[1].id.clone();
-    let (status, _) = c
-        .env
-        .control(
-            reqwest::Method::PUT,
-            &format!("/_mock/act-as/{friend}/status"),
-            Some(json!({"message": "out", "presence": "away"})),
+    c.env
+        .control
+        .act_as(
+            &ActAs::new(&friend, "PUT", "status")
+                .body(json!({"message": "out", "presence": "away"})),
         )
-        .await;
-    assert_eq!(status, 200);
+        .await
+        .expect("status set");
     let friends: Page<Friend> = c.both(
         "FriendCollection",
         &c.get("/v1/me/friends?$count=true").await,
@@ -368,17 +373,9 @@ async fn social_models_match_the_spec() {
     }
 
     // Logged events as the socket sends them.
-    let (_, log) = c
-        .env
-        .control(
-            reqwest::Method::GET,
-            &format!("/_mock/events/{}", c.env.users[0].id),
-            None,
-        )
-        .await;
-    let events = log["events"].as_array().expect("events");
-    assert!(!events.is_empty());
-    for frame in events {
+    let log = c.env.control.events(&c.env.users[0].id, 0).expect("log");
+    assert!(!log.events.is_empty());
+    for frame in &log.events {
         c.valid("EventFrame", frame, "the server's frame");
     }
 }
@@ -387,14 +384,13 @@ async fn social_models_match_the_spec() {
 async fn oauth_models_match_the_spec() {
     let c = Check::new().await;
     let app = c.env.app(false).await;
-    let (_, minted) = c
-        .env
-        .control(
-            reqwest::Method::POST,
-            "/_mock/tokens",
-            Some(json!({"userId": c.env.users[0].id, "clientId": app.id, "scopes": ["openid", "offline_access", "profile"]})),
-        )
-        .await;
+    let minted = c.env.control.mint_token(&TokenRequest {
+        user_id: c.env.users[0].id.clone(),
+        client_id: app.id.clone(),
+        scopes: vec!["openid".into(), "offline_access".into(), "profile".into()],
+        expires_in: None,
+    });
+    let minted = serde_json::to_value(minted.expect("minted")).expect("JSON");
     c.both::<TokenResponse>("TokenResponse", &minted);
     let form = |token: &str| vec![("token".to_string(), token.to_string())];
     let basic = (app.id.clone(), app.secret.clone());

@@ -70,14 +70,13 @@ async fn set_status() {
 async fn friends_pages_and_filters() {
     let env = env();
     let (client, _) = env.client(0, SCOPES).await;
-    let (status, _) = env
-        .control(
-            reqwest::Method::PUT,
-            &format!("/_mock/act-as/{}/status", env.users[1].id),
-            Some(json!({"message": "hello", "presence": "invisible"})),
-        )
-        .await;
-    assert_eq!(status, 200);
+    env.act_as(
+        1,
+        "PUT",
+        "status",
+        Some(json!({"message": "hello", "presence": "invisible"})),
+    )
+    .await;
     let page = client.list_friends(&Query::new()).await.expect("friends");
     assert_eq!(page.items.len(), 2);
     let friend = page
@@ -178,14 +177,9 @@ async fn invitations() {
     assert_eq!(cancelled.status, InvitationStatus::Cancelled);
 
     // Accepted: a friend now; cancelling is 409, inviting again is 409 alreadyFriends.
-    let (status, body) = env
-        .control(
-            reqwest::Method::POST,
-            &format!("/_mock/invitations/{}/accept", by_contact.id),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    env.control
+        .accept_invitation(&by_contact.id)
+        .expect("accepted");
     let err = client
         .cancel_invitation(&by_contact.id)
         .await

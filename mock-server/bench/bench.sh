@@ -24,6 +24,7 @@
 # (200000; 0 skips the memory part), BENCH_BASELINE_BIN; MC_NO_BUILD=1 reuses the binaries
 # already built.
 set -euo pipefail
+trap 'echo "error: mock-server/bench/bench.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"

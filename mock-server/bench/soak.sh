@@ -11,6 +11,7 @@
 #
 # Environment: SOAK_SECONDS (60); MC_NO_BUILD=1 reuses the binary already built.
 set -euo pipefail
+trap 'echo "error: mock-server/bench/soak.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"

@@ -7,6 +7,7 @@
 # MOCK_BIN, for the test that starts a second mock with --public-url) set, and stops the
 # server on exit. Exits with node's status. Screenshots go to ${OUT_DIR:-<repo>/out/browser}.
 set -euo pipefail
+trap 'echo "error: mock-server/browser-tests/run.sh: line $LINENO: \`$BASH_COMMAND\` failed (status $?)" >&2' ERR
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"

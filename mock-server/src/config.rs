@@ -1,9 +1,9 @@
 //! What a mock server starts with.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Per-token rate limit: `limit` requests per `window_seconds`.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     /// Requests allowed per window.

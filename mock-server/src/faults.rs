@@ -27,7 +27,7 @@ pub enum FaultKind {
 }
 
 /// A fault as posted to `/_mock/faults`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultSpec {
     /// HTTP method to match (any when absent).
@@ -62,6 +62,75 @@ pub struct FaultSpec {
 }
 
 impl FaultSpec {
+    /// A fault of this kind on every request (narrow it with the methods below).
+    pub fn new(kind: FaultKind) -> FaultSpec {
+        FaultSpec {
+            method: None,
+            path: None,
+            kind,
+            status: None,
+            retry_after: None,
+            delay_ms: None,
+            count: None,
+            probability: None,
+            seed: None,
+            after_frames: None,
+        }
+    }
+
+    /// A `status` fault answering `status`.
+    pub fn status(status: u16) -> FaultSpec {
+        FaultSpec {
+            status: Some(status),
+            ..FaultSpec::new(FaultKind::Status)
+        }
+    }
+
+    /// A `delay` fault of `ms` milliseconds.
+    pub fn delay(ms: u64) -> FaultSpec {
+        FaultSpec {
+            delay_ms: Some(ms),
+            ..FaultSpec::new(FaultKind::Delay)
+        }
+    }
+
+    /// Only requests with this method.
+    pub fn on_method(mut self, method: &str) -> FaultSpec {
+        self.method = Some(method.to_string());
+        self
+    }
+
+    /// Only requests to this path (exact, or a prefix ending with `*`).
+    pub fn on_path(mut self, path: &str) -> FaultSpec {
+        self.path = Some(path.to_string());
+        self
+    }
+
+    /// Fires at most `n` times.
+    pub fn times(mut self, n: u64) -> FaultSpec {
+        self.count = Some(n);
+        self
+    }
+
+    /// `Retry-After` seconds of a `status` fault.
+    pub fn retry_after(mut self, seconds: u64) -> FaultSpec {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// Fires with this chance on each matching request, drawn from `seed`.
+    pub fn with_probability(mut self, probability: f64, seed: u64) -> FaultSpec {
+        self.probability = Some(probability);
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Frames a `closeSocket` fault lets through before it closes the socket.
+    pub fn after_frames(mut self, frames: u64) -> FaultSpec {
+        self.after_frames = Some(frames);
+        self
+    }
+
     /// Checks the fields that depend on `kind`.
     pub fn validate(&self) -> Result<(), ApiError> {
         if self.kind == FaultKind::Status {

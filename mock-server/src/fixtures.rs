@@ -23,7 +23,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::clock::rfc3339;
-use crate::control;
+use crate::control::{self, NewApp, NewUser, ops};
 use crate::error::ApiError;
 use crate::resources::contacts::{Meta, representation};
 use crate::spec::Spec;
@@ -35,14 +35,29 @@ const PARTS: &[&str] = &["users", "apps", "contacts", "friends", "activities"];
 const MAX_ID: usize = 100;
 
 /// An app of the fixtures: its fixed client id and secret (if given) and its fields.
-type FixtureApp = (Option<String>, Option<String>, Map<String, Value>);
+#[derive(Clone)]
+struct FixtureApp {
+    id: Option<String>,
+    secret: Option<String>,
+    app: NewApp,
+}
+
+impl std::fmt::Debug for FixtureApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FixtureApp")
+            .field("id", &self.id)
+            .field("app", &self.app)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A user's fixture contacts: (fixed id, fields).
 type FixtureContacts = (String, Vec<(Option<String>, Value)>);
 
 /// A checked fixture document.
 #[derive(Debug, Clone)]
 pub struct Fixtures {
-    users: Vec<(Option<String>, (String, String, String))>,
+    users: Vec<(Option<String>, NewUser)>,
     apps: Vec<FixtureApp>,
     contacts: Vec<FixtureContacts>,
     friends: Vec<(String, String)>,
@@ -127,8 +142,9 @@ impl Fixtures {
             let prefix = format!("users/{i}");
             let map = object(u, &prefix)?;
             let id = id_field(map, "id", &prefix)?;
-            let fields = control::user_fields(map).map_err(|e| at(&prefix, e))?;
-            users.push((id, fields));
+            let user: NewUser = control::parse_map(map).map_err(|e| at(&prefix, e))?;
+            ops::user_fields(&user).map_err(|e| at(&prefix, e))?;
+            users.push((id, user));
         }
         let mut apps = Vec::new();
         for (i, a) in list(doc, "apps")?.iter().enumerate() {
@@ -141,8 +157,9 @@ impl Fixtures {
                     Some(validate::string(v, "clientSecret", 8, 256).map_err(|e| at(&prefix, e))?)
                 }
             };
-            control::client_fields(map).map_err(|e| at(&prefix, e))?;
-            apps.push((id, secret, map.clone()));
+            let app: NewApp = control::parse_map(map).map_err(|e| at(&prefix, e))?;
+            ops::app_fields(&app).map_err(|e| at(&prefix, e))?;
+            apps.push(FixtureApp { id, secret, app });
         }
         let mut contacts = Vec::new();
         for (user, items) in per_user(doc, "contacts")? {
@@ -197,14 +214,15 @@ impl Fixtures {
     /// clashes with existing data or names a user that does not exist.
     pub fn apply(&self, world: &mut World) -> Result<(), String> {
         let fail = |e: String| format!("fixtures: {e}");
-        for (i, (id, fields)) in self.users.iter().enumerate() {
-            control::add_user(world, id.clone(), fields.clone())
-                .map_err(|e| fail(at(&format!("users/{i}"), e)))?;
+        for (i, (id, user)) in self.users.iter().enumerate() {
+            let prefix = format!("users/{i}");
+            let fields = ops::user_fields(user).map_err(|e| fail(at(&prefix, e)))?;
+            ops::add_user(world, id.clone(), fields).map_err(|e| fail(at(&prefix, e)))?;
         }
-        for (i, (id, secret, map)) in self.apps.iter().enumerate() {
+        for (i, a) in self.apps.iter().enumerate() {
             let prefix = format!("apps/{i}");
-            let fields = control::client_fields(map).map_err(|e| fail(at(&prefix, e)))?;
-            control::add_client(world, fields, id.clone(), secret.clone())
+            let fields = ops::app_fields(&a.app).map_err(|e| fail(at(&prefix, e)))?;
+            ops::add_app(world, fields, a.id.clone(), a.secret.clone())
                 .map_err(|e| fail(at(&prefix, e)))?;
         }
         let now = world.now();

@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::control::types::JournalFilter;
 
 /// Query and form parameters whose values are secrets and never recorded.
 pub const SECRET_PARAMS: &[&str] = &[
@@ -36,9 +38,13 @@ pub const MAX_PARAMS: usize = 64;
 const ENTRY_OVERHEAD: usize = 256;
 
 /// One request as the server saw it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
+    /// Position in the journal: grows by one per request, never reused (not even after
+    /// a clear), so `since` a seen `seq` lists what came after.
+    #[serde(default)]
+    pub seq: u64,
     /// The `request-id` it was answered with.
     pub id: String,
     /// When it arrived (server clock).
@@ -67,6 +73,7 @@ pub struct Journal {
     entries: VecDeque<(usize, Entry)>,
     bytes: usize,
     max_bytes: usize,
+    last_seq: u64,
 }
 
 impl Default for Journal {
@@ -103,6 +110,7 @@ impl Journal {
             entries: VecDeque::new(),
             bytes: 0,
             max_bytes,
+            last_seq: 0,
         }
     }
 
@@ -121,8 +129,11 @@ impl Journal {
         self.entries.len()
     }
 
-    /// Records a request, dropping the oldest entries beyond the count or byte budget.
+    /// Records a request, giving it the next `seq`, and drops the oldest entries beyond
+    /// the count or byte budget.
     pub fn push(&mut self, mut entry: Entry) {
+        self.last_seq += 1;
+        entry.seq = self.last_seq;
         entry.path = truncate(&entry.path, MAX_PATH_BYTES);
         if let Some(key) = entry.idempotency_key.take() {
             entry.idempotency_key = Some(truncate(&key, MAX_VALUE_BYTES));
@@ -140,15 +151,19 @@ impl Journal {
         }
     }
 
-    /// Entries whose path starts with `path` and whose method is `method` (when given).
-    pub fn find(&self, path: Option<&str>, method: Option<&str>) -> Vec<Entry> {
+    /// The entries that pass `filter`, oldest first.
+    pub fn find(&self, filter: &JournalFilter) -> Vec<Entry> {
         self.entries
             .iter()
             .map(|(_, e)| e)
-            .filter(|e| path.is_none_or(|p| e.path.starts_with(p)))
-            .filter(|e| method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
+            .filter(|e| filter.matches(e))
             .cloned()
             .collect()
+    }
+
+    /// The `seq` of the last entry recorded (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
     }
 
     /// Forgets every entry.
@@ -204,6 +219,7 @@ mod tests {
 
     fn entry(path: &str, query: &[(String, String)]) -> Entry {
         Entry {
+            seq: 0,
             id: "r".into(),
             time: "t".into(),
             method: "GET".into(),
@@ -229,7 +245,14 @@ mod tests {
         }
         assert!(j.bytes() <= 1024 * 1024, "{}", j.bytes());
         assert!(j.len() > 100 && j.len() < 1000, "{}", j.len());
-        let e = &j.find(None, None)[0];
+        // Entries dropped for the budget keep their numbers: `seq` still counts every request.
+        let kept = j.find(&JournalFilter::default());
+        assert_eq!(j.last_seq(), 1000);
+        assert_eq!(kept.last().map(|e| e.seq), Some(1000));
+        assert_eq!(kept[0].seq, 1001 - kept.len() as u64);
+        let since = kept[kept.len() - 2].seq;
+        assert_eq!(j.find(&JournalFilter::default().since(since)).len(), 1);
+        let e = &kept[0];
         assert!(
             e.path.len() < 2100 && e.path.ends_with("[truncated 57956 bytes]"),
             "{}",

@@ -11,13 +11,14 @@
 mod auth;
 mod clock;
 mod config;
-mod control;
+pub mod control;
 mod cors;
 mod error;
 mod events;
 mod extract;
 mod faults;
 mod fixtures;
+mod guard;
 mod idempotency;
 mod journal;
 mod keys;
@@ -34,9 +35,12 @@ mod state;
 mod validate;
 
 pub use config::{DEFAULT_JOURNAL_MAX_BYTES, MockConfig, RateLimit};
-pub use control::MockUser;
+pub use control::{Control, ControlError, MockUser};
+pub use guard::deadline;
 pub use oauth::SCOPES;
 pub use server::{MockServer, StartError};
 
-/// The OpenAPI document this server implements, as YAML text.
-pub const OPENAPI_YAML: &str = include_str!("../../spec/openapi.yaml");
+/// The OpenAPI document this server implements, as YAML text: the repository's
+/// `spec/openapi.yaml`, read through the crate's `openapi.yaml` symlink, which `cargo package`
+/// turns into a copy of the file (so the published crate carries the spec).
+pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");

@@ -140,6 +140,7 @@ pub async fn sub_request(
 
 fn new_entry(app: &AppState, parts: &axum::http::request::Parts, request_id: &str) -> Entry {
     Entry {
+        seq: 0, // given by the journal
         id: request_id.to_string(),
         time: rfc3339(app.world.lock().now()),
         method: parts.method.to_string(),

@@ -47,6 +47,7 @@ pub struct MockServer {
     url: String,
     addr: SocketAddr,
     app: AppState,
+    control: crate::control::Control,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -105,15 +106,19 @@ impl MockServer {
             .map_err(StartError::Runtime)?;
         let (tx, rx) = oneshot::channel();
         let served = app.clone();
+        let router = crate::routes::router(app.clone());
+        let control =
+            crate::control::Control::new(app.clone(), router.clone(), runtime.handle().clone());
         let thread = std::thread::Builder::new()
             .name("mock-server".into())
-            .spawn(move || runtime.block_on(serve(listener, served, rx)))
+            .spawn(move || runtime.block_on(serve(listener, served, router, rx)))
             .map_err(StartError::Runtime)?;
         tracing::info!(%url, "mock server started");
         Ok(MockServer {
             url,
             addr,
             app,
+            control,
             shutdown: Some(tx),
             thread: Some(thread),
         })
@@ -139,6 +144,13 @@ impl MockServer {
     /// Users as seeded at start (and after each reset), with their passwords.
     pub fn users(&self) -> Vec<crate::control::MockUser> {
         crate::control::mock_users(&self.app.world.lock())
+    }
+
+    /// The control plane, in-process: reset, users, apps, consents, tokens, faults, the
+    /// clock, the journal, stats, act-as, invitations, events and device approval as
+    /// typed calls (the same functions the `/_mock` endpoints run), with no HTTP hop.
+    pub fn control(&self) -> crate::control::Control {
+        self.control.clone()
     }
 
     /// Stops serving gracefully and waits for the server thread to end: no new
@@ -167,7 +179,12 @@ impl Drop for MockServer {
 /// Accepts connections until `stop` fires, then shuts down gracefully. Each connection is
 /// served by hyper's HTTP/1 server with upgrades (WebSocket) through
 /// [`crate::pipeline::handle`]. Expired records are swept every [`SWEEP_EVERY`].
-async fn serve(listener: std::net::TcpListener, app: AppState, mut stop: oneshot::Receiver<()>) {
+async fn serve(
+    listener: std::net::TcpListener,
+    app: AppState,
+    router: axum::Router,
+    mut stop: oneshot::Receiver<()>,
+) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -175,7 +192,6 @@ async fn serve(listener: std::net::TcpListener, app: AppState, mut stop: oneshot
             return;
         }
     };
-    let router = crate::routes::router(app.clone());
     let sweeper = {
         let app = app.clone();
         tokio::spawn(async move {

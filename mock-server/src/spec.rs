@@ -9,8 +9,6 @@ use serde_json::Value;
 
 use crate::odata::Schema;
 
-const YAML: &str = include_str!("../../spec/openapi.yaml");
-
 /// The parsed document and what the server derives from it.
 pub struct Spec {
     /// The document as JSON bytes, served as is.
@@ -32,7 +30,8 @@ pub struct Spec {
 impl Spec {
     /// Parses the embedded YAML.
     pub fn load() -> Result<Spec, String> {
-        let doc: Value = serde_norway::from_str(YAML).map_err(|e| format!("spec: {e}"))?;
+        let doc: Value =
+            serde_norway::from_str(crate::OPENAPI_YAML).map_err(|e| format!("spec: {e}"))?;
         let contact = Schema::from_openapi(&doc, "Contact")?;
         let friend = Schema::from_openapi(&doc, "Friend")?;
         let invitation = Schema::from_openapi(&doc, "Invitation")?;

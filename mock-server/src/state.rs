@@ -5,7 +5,7 @@
 //! and refresh-token rotation exact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rand::{Rng, SeedableRng};
@@ -17,7 +17,7 @@ use crate::config::{MockConfig, RateLimit};
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::keys::Keys;
-use crate::odata::TokenSigner;
+use crate::odata::{JsonDoc, Node, TokenSigner};
 use crate::spec::Spec;
 
 /// Everything shared by the handlers.
@@ -95,6 +95,37 @@ pub struct User {
     pub updated: DateTime<Utc>,
 }
 
+impl User {
+    /// A new user who signs in with `email` and `password`: "Given Family" names both
+    /// parts of `display_name`; offline, no status, `en-US`.
+    pub fn new(
+        id: String,
+        email: String,
+        password: String,
+        display_name: String,
+        now: DateTime<Utc>,
+    ) -> User {
+        let (given, family) = match display_name.split_once(' ') {
+            Some((g, f)) => (g.to_string(), f.to_string()),
+            None => (display_name.clone(), String::new()),
+        };
+        User {
+            id,
+            email,
+            password,
+            display_name,
+            given_name: given,
+            family_name: family,
+            photo: None,
+            locale: "en-US".into(),
+            presence: "offline".into(),
+            status_message: String::new(),
+            status_updated: None,
+            updated: now,
+        }
+    }
+}
+
 /// A registered application (OAuth client).
 #[derive(Debug, Clone)]
 pub struct OAuthClient {
@@ -162,6 +193,12 @@ pub struct RefreshToken {
     pub expires: DateTime<Utc>,
     /// Already exchanged for a new one.
     pub retired: bool,
+    /// When it was exchanged.
+    pub retired_at: Option<DateTime<Utc>>,
+    /// The token response its exchange gave, kept only while a reuse grace period is
+    /// set (`/_mock/settings`): presented again within the grace period, it is answered
+    /// with this instead of revoking the family.
+    pub successor: Option<serde_json::Value>,
     /// Revoked on its own.
     pub revoked: bool,
     /// The id_token nonce is not carried across refreshes; the OIDC `auth_time` is.
@@ -262,55 +299,38 @@ impl ContactBook {
     }
 }
 
-/// A stored version of a contact: its JSON value (what listings, filters and `GET`
-/// read) and, once a delta page has served it, its serialised bytes, which later pages
-/// copy as they are (a delta page costs a copy of bytes, not a serialisation). Every
-/// change stores a new `StoredContact`, so the bytes always belong to the value. Cheap to
-/// clone (shared).
+/// A stored version of a contact: its JSON text with the offsets of its members
+/// ([`JsonDoc`]), which listings, filters, sorting and `GET` read in place and pages copy
+/// as they are (about a tenth of the memory of a `serde_json::Value` tree). Every change
+/// stores a new `StoredContact`. Cheap to clone (shared).
 #[derive(Debug, Clone)]
-pub struct StoredContact(Arc<StoredVersion>);
-
-#[derive(Debug)]
-struct StoredVersion {
-    value: Value,
-    wire: OnceLock<Box<[u8]>>,
-}
+pub struct StoredContact(Arc<JsonDoc>);
 
 impl StoredContact {
     /// Stores a contact's JSON representation.
     pub fn new(value: Value) -> StoredContact {
-        StoredContact(Arc::new(StoredVersion {
-            value,
-            wire: OnceLock::new(),
-        }))
+        StoredContact(Arc::new(JsonDoc::new(&value)))
     }
 
-    /// The JSON text, serialised on first use.
+    /// The JSON text.
     pub fn wire(&self) -> &[u8] {
-        self.0.wire.get_or_init(|| {
-            serde_json::to_vec(&self.0.value)
-                .unwrap_or_default()
-                .into_boxed_slice()
-        })
+        self.0.text().as_bytes()
     }
-}
 
-impl std::ops::Deref for StoredContact {
-    type Target = Value;
-    fn deref(&self) -> &Value {
-        &self.0.value
+    /// A member of the contact, read in place.
+    pub fn get(&self, key: &str) -> Option<Node<'_>> {
+        self.0.get(key)
     }
-}
 
-impl AsRef<Value> for StoredContact {
-    fn as_ref(&self) -> &Value {
-        &self.0.value
+    /// The contact, parsed (for changing it).
+    pub fn to_value(&self) -> Value {
+        self.0.to_value()
     }
 }
 
 impl crate::odata::Item for StoredContact {
-    fn wire(&self) -> Option<&[u8]> {
-        Some(StoredContact::wire(self))
+    fn node(&self) -> Node<'_> {
+        Node::Doc(&self.0)
     }
 }
 
@@ -381,6 +401,9 @@ pub struct World {
     pub windows: HashMap<String, Window>,
     /// Rate limit in force.
     pub rate_limit: RateLimit,
+    /// Seconds during which a rotated refresh token presented again returns the tokens
+    /// its exchange gave instead of revoking the grant (0: off, the default).
+    pub refresh_reuse_grace_seconds: i64,
     /// Injected faults.
     pub faults: Faults,
     /// Request journal.
@@ -422,6 +445,7 @@ impl World {
             idempotency_in_flight: HashSet::new(),
             windows: HashMap::new(),
             rate_limit,
+            refresh_reuse_grace_seconds: 0,
             faults: Faults::default(),
             journal: Journal::new(journal_max_bytes),
             version: 0,
@@ -438,9 +462,10 @@ impl World {
 
     /// Forgets every record that expired by the server clock: idempotency records, codes
     /// (10 minutes after expiry), access and refresh tokens and device grants (24 hours
-    /// after expiry, so a client is still told "expired" for a while), the rate-limit
-    /// windows of forgotten tokens, and grant families nothing refers to any more. Run by
-    /// every clock change and periodically (see `server.rs`).
+    /// after expiry, so a client is still told "expired" for a while), the token answers
+    /// kept for the refresh-token reuse grace period once that period is over, the
+    /// rate-limit windows of forgotten tokens, and grant families nothing refers to any
+    /// more. Run by every clock change and periodically (see `server.rs`).
     pub fn sweep(&mut self) {
         let now = self.now();
         let code_horizon = now - chrono::Duration::minutes(CODE_MEMORY_MINUTES);
@@ -449,6 +474,12 @@ impl World {
         self.codes.retain(|_, c| c.expires > code_horizon);
         self.access_tokens.retain(|_, t| t.expires > horizon);
         self.refresh_tokens.retain(|_, t| t.expires > horizon);
+        let grace = chrono::Duration::seconds(self.refresh_reuse_grace_seconds);
+        for t in self.refresh_tokens.values_mut() {
+            if t.successor.is_some() && t.retired_at.is_none_or(|at| at + grace <= now) {
+                t.successor = None;
+            }
+        }
         self.device_grants.retain(|_, g| g.expires > horizon);
         let tokens = &self.access_tokens;
         self.windows.retain(|token, _| tokens.contains_key(token));
@@ -588,12 +619,76 @@ mod wire_tests {
     use super::*;
 
     #[test]
-    fn wire_bytes_are_made_once_per_stored_version() {
-        let first = StoredContact::new(serde_json::json!({"id": "c1", "v": 1}));
-        assert_eq!(first.wire(), br#"{"id":"c1","v":1}"#);
-        assert!(std::ptr::eq(first.wire(), first.clone().wire())); // made once, shared
+    fn a_stored_contact_is_its_json_text() {
+        let value = serde_json::json!({"id": "c1", "v": 1, "s": "a\"b"});
+        let first = StoredContact::new(value.clone());
+        assert_eq!(first.wire(), br#"{"id":"c1","s":"a\"b","v":1}"#);
+        assert_eq!(first.wire(), serde_json::to_vec(&value).unwrap());
+        assert!(std::ptr::eq(first.wire(), first.clone().wire())); // shared
+        assert_eq!(first.to_value(), value);
+        assert_eq!(first.get("v").and_then(Node::as_f64), Some(1.0));
+        assert_eq!(
+            first.get("s").and_then(Node::as_str).as_deref(),
+            Some("a\"b")
+        );
         let second = StoredContact::new(serde_json::json!({"id": "c1", "v": 2}));
         assert_eq!(second.wire(), br#"{"id":"c1","v":2}"#);
-        assert_eq!(first["v"], 1);
+    }
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    /// A refresh token retired at `retired_at`, holding the answer its exchange gave.
+    fn retired(world: &World, retired_at: DateTime<Utc>) -> RefreshToken {
+        RefreshToken {
+            family: "f1".into(),
+            scopes: BTreeSet::new(),
+            expires: world.now() + chrono::Duration::days(90),
+            retired: true,
+            retired_at: Some(retired_at),
+            successor: Some(serde_json::json!({"access_token": "at-next"})),
+            revoked: false,
+            auth_time: world.now(),
+        }
+    }
+
+    #[test]
+    fn sweep_drops_reuse_grace_answers_once_the_grace_period_is_over() {
+        let mut world = World::new(1, RateLimit::default(), 1 << 20);
+        world.refresh_reuse_grace_seconds = 60;
+        let now = world.now();
+        world.refresh_tokens.insert(
+            "rt-old".into(),
+            retired(&world, now - chrono::Duration::seconds(61)),
+        );
+        world.refresh_tokens.insert(
+            "rt-new".into(),
+            retired(&world, now - chrono::Duration::seconds(5)),
+        );
+        world.sweep();
+        // The token itself stays (its reuse must still revoke the family); only the
+        // kept answer goes.
+        assert!(world.refresh_tokens["rt-old"].successor.is_none());
+        assert!(world.refresh_tokens["rt-new"].successor.is_some());
+
+        // Past the grace period by the mock clock, the other answer goes too.
+        world.clock.advance(60).expect("the clock advances");
+        world.sweep();
+        assert!(world.refresh_tokens["rt-new"].successor.is_none());
+        assert!(world.refresh_tokens["rt-new"].retired);
+    }
+
+    #[test]
+    fn sweep_drops_every_kept_answer_when_the_grace_period_is_turned_off() {
+        let mut world = World::new(1, RateLimit::default(), 1 << 20);
+        let now = world.now();
+        world
+            .refresh_tokens
+            .insert("rt".into(), retired(&world, now));
+        world.refresh_reuse_grace_seconds = 0;
+        world.sweep();
+        assert!(world.refresh_tokens["rt"].successor.is_none());
     }
 }

@@ -2,6 +2,7 @@
 mod common;
 
 use common::{Env, Reply};
+use messenger_connect_mock::control::{FaultKind, FaultSpec};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -309,10 +310,21 @@ async fn idempotency_keys_and_faults_apply_per_item() {
         .await;
     assert_eq!(once.body["@odata.count"], 1);
 
-    env.fault(json!({ "path": "/v1/me/contacts", "method": "GET", "kind": "status", "status": 503, "retryAfter": 2, "count": 1 }))
-        .await;
-    env.fault(json!({ "path": "/v1/me/contacts", "method": "POST", "kind": "reset", "count": 1 }))
-        .await;
+    env.fault(
+        FaultSpec::status(503)
+            .on_method("GET")
+            .on_path("/v1/me/contacts")
+            .retry_after(2)
+            .times(1),
+    )
+    .await;
+    env.fault(
+        FaultSpec::new(FaultKind::Reset)
+            .on_method("POST")
+            .on_path("/v1/me/contacts")
+            .times(1),
+    )
+    .await;
     let r = batch(
         &env,
         &token,

@@ -3,6 +3,7 @@ mod common;
 
 use common::Env;
 use messenger_connect_mock::MockConfig;
+use messenger_connect_mock::control::{FaultKind, FaultSpec};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -286,9 +287,12 @@ async fn message_send_is_idempotent_across_a_dropped_connection() {
     let t0 = env.token(0, &["chat"]).await;
     let id = conversation(&env, &t0).await;
     let path = format!("/v1/me/conversations/{id}/messages");
-    env.fault(json!({
-        "kind": "dropAfterCommit", "method": "POST", "path": "/v1/me/conversations/*", "count": 1
-    }))
+    env.fault(
+        FaultSpec::new(FaultKind::DropAfterCommit)
+            .on_method("POST")
+            .on_path("/v1/me/conversations/*")
+            .times(1),
+    )
     .await;
     let body = json!({ "text": "Did this arrive?", "clientMessageId": "retry-me" });
     let first = env

@@ -5,6 +5,7 @@ mod common;
 mod rest;
 
 use common::{ALL_SCOPES, Env};
+use messenger_connect_mock::control::FaultSpec;
 use reqwest::{Method, StatusCode};
 use rest::{all, assert_error, call, fresh};
 use serde_json::json;
@@ -318,7 +319,7 @@ async fn every_response_has_a_request_id_and_every_error_names_it() {
             .await,
         true,
     ); // 404
-    env.fault(json!({ "path": "/v1/me/status", "kind": "status", "status": 503 }))
+    env.fault(FaultSpec::status(503).on_path("/v1/me/status"))
         .await;
     check(&env.get("/v1/me/status", &token).await, true); // injected 503
     // Exhaust the rate limit: 429 carries it too.

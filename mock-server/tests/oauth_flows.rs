@@ -487,3 +487,89 @@ async fn withdrawing_offline_access_stops_refresh() {
         "invalid_grant",
     );
 }
+
+#[tokio::test]
+async fn a_reuse_grace_period_answers_a_retired_token_with_the_tokens_it_already_issued() {
+    let env = Env::start();
+    let app = env.app(false).await;
+    let off = env.control(Method::GET, "/_mock/settings", None).await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    assert_eq!(off.body, json!({"refreshTokenReuseGraceSeconds": 0}));
+    let on = env
+        .control(
+            Method::PUT,
+            "/_mock/settings",
+            Some(json!({"refreshTokenReuseGraceSeconds": 30})),
+        )
+        .await;
+    assert_eq!(on.body, json!({"refreshTokenReuseGraceSeconds": 30}));
+
+    let t0 = code_tokens(&env, &app, 0, "profile offline_access").await;
+    let r0 = s(&t0, "refresh_token");
+    let t1 = refresh(&env, &app, &r0, None).await;
+    assert_eq!(t1.status, StatusCode::OK, "{}", t1.text);
+    // Within the grace period the retired token gets the very same answer, and the
+    // grant stands: nothing is revoked.
+    env.advance(10).await;
+    let again = refresh(&env, &app, &r0, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body, t1.body);
+    assert_eq!(
+        me_status(&env, &s(&t1.body, "access_token")).await,
+        StatusCode::OK
+    );
+    let t2 = refresh(&env, &app, &s(&t1.body, "refresh_token"), None).await;
+    assert_eq!(t2.status, StatusCode::OK, "{}", t2.text);
+
+    // After it, reuse is reuse: the family is revoked.
+    env.advance(31).await;
+    let late = refresh(&env, &app, &r0, None).await;
+    assert_oauth_error(&late, StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_eq!(
+        me_status(&env, &s(&t2.body, "access_token")).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_reuse_grace_period_is_off_by_default_checked_and_reset() {
+    let env = Env::start();
+    for bad in [
+        json!({"refreshTokenReuseGraceSeconds": -1}),
+        json!({"refreshTokenReuseGraceSeconds": 86401}),
+        json!({"refreshTokenReuseGraceSeconds": "10"}),
+    ] {
+        let r = env.control(Method::PUT, "/_mock/settings", Some(bad)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        assert_eq!(r.body["error"]["target"], "refreshTokenReuseGraceSeconds");
+    }
+    let kept = env
+        .control(Method::PUT, "/_mock/settings", Some(json!({})))
+        .await;
+    assert_eq!(kept.body["refreshTokenReuseGraceSeconds"], 0);
+    env.control(
+        Method::PUT,
+        "/_mock/settings",
+        Some(json!({"refreshTokenReuseGraceSeconds": 5})),
+    )
+    .await;
+    let reset = env
+        .control(Method::POST, "/_mock/reset", Some(json!({})))
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+    let after = env.control(Method::GET, "/_mock/settings", None).await;
+    assert_eq!(after.body["refreshTokenReuseGraceSeconds"], 0);
+
+    // Off: the first reuse revokes, even a second after the exchange.
+    let app = env.app(false).await;
+    let t0 = code_tokens(&env, &app, 0, "profile offline_access").await;
+    let r0 = s(&t0, "refresh_token");
+    let t1 = refresh(&env, &app, &r0, None).await;
+    assert_eq!(t1.status, StatusCode::OK, "{}", t1.text);
+    let reuse = refresh(&env, &app, &r0, None).await;
+    assert_oauth_error(&reuse, StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_eq!(
+        me_status(&env, &s(&t1.body, "access_token")).await,
+        StatusCode::UNAUTHORIZED
+    );
+}

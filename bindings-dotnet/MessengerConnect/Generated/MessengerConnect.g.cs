@@ -220,6 +220,46 @@ namespace MessengerConnect
     }
 
     /// <summary>Helpers shared by every generated call.</summary>
+    /// <summary>
+    /// Exceptions of C# code that Rust reported a failure for (e.g. a token handler that
+    /// threw), kept by id until the Rust error naming the id becomes an exception whose
+    /// InnerException they are. Bounded: the oldest of more than 256 are dropped.
+    /// </summary>
+    internal static class UniffiForeignExceptions
+    {
+        private const int Capacity = 256;
+        private static readonly object Lock = new object();
+        private static readonly Dictionary<ulong, Exception> Kept = new Dictionary<ulong, Exception>();
+        private static readonly Queue<ulong> Order = new Queue<ulong>();
+        private static ulong _last;
+
+        /// <summary>Keeps an exception; the id to report it to Rust with.</summary>
+        public static ulong Keep(Exception exception)
+        {
+            lock (Lock)
+            {
+                ulong id = ++_last;
+                Kept[id] = exception;
+                Order.Enqueue(id);
+                while (Order.Count > Capacity) Kept.Remove(Order.Dequeue());
+                return id;
+            }
+        }
+
+        /// <summary>The exception kept under <paramref name="id"/> (removed), or null.</summary>
+        public static Exception Take(ulong? id)
+        {
+            if (id == null) return null;
+            lock (Lock)
+            {
+                Exception e;
+                if (!Kept.TryGetValue(id.Value, out e)) return null;
+                Kept.Remove(id.Value);
+                return e;
+            }
+        }
+    }
+
     internal static class UniffiCall
     {
         /// <summary>Throws the exception a call status stands for.</summary>
@@ -439,6 +479,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_client_new(RustBuffer options, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void uniffi_messenger_connect_dotnet_fn_method_client_ack_token_change(ulong ptr, ulong id, RustBuffer error_message, RustBuffer exception_id, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_client_base_url(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_method_client_clear_tokens(ulong ptr, ref RustCallStatus uniffiStatus);
@@ -448,6 +490,10 @@ namespace MessengerConnect
         internal static extern sbyte uniffi_messenger_connect_dotnet_fn_method_client_is_closed(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_next_token_change(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_next_token_change_event(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void uniffi_messenger_connect_dotnet_fn_method_client_set_token_change_acks(ulong ptr, sbyte enabled, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_method_client_set_tokens(ulong ptr, RustBuffer tokens, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -841,6 +887,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_func_default_mock_options();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_ack_token_change();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_base_url();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_clear_tokens();
@@ -850,6 +898,10 @@ namespace MessengerConnect
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_is_closed();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change_event();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_set_token_change_acks();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_set_tokens();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1182,6 +1234,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_activitypages_delta_link() != 15505) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_activitypages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_activitypages_next() != 55889) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_activitypages_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_activitypages_next_link() != 49160) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_activitypages_next_link");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_ack_token_change() != 47251) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_ack_token_change");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_activities_page_at() != 39787) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_activities_page_at");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_activity_pages() != 5006) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_activity_pages");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_activity_pages_from() != 18249) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_activity_pages_from");
@@ -1235,7 +1288,8 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_message_pages() != 33194) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_message_pages");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_message_pages_from() != 58658) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_message_pages_from");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_messages_page_at() != 61536) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_messages_page_at");
-                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change() != 17607) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change() != 35303) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change_event() != 28546) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_next_token_change_event");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_permissions() != 5526) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_permissions");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_poco_contact() != 56715) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_poco_contact");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_poco_contacts() != 47968) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_poco_contacts");
@@ -1247,6 +1301,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_send_message() != 30232) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_send_message");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_send_text() != 36891) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_send_text");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_set_status() != 64150) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_set_status");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_set_token_change_acks() != 61659) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_set_token_change_acks");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_set_tokens() != 36864) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_set_tokens");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_start_device_authorization() != 22040) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_start_device_authorization");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_status() != 55430) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_status");
@@ -2227,6 +2282,34 @@ namespace MessengerConnect
         {
             UniffiReader r = UniffiReader.Take(buffer);
             global::MessengerConnect.RetryOptions value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    internal static class UniffiConverterOptionalTypeTokenChange
+    {
+        public static global::MessengerConnect.TokenChange Read(UniffiReader r)
+        {
+            switch (r.ReadI8())
+            {
+                case 0: return null;
+                case 1: return UniffiConverterTypeTokenChange.Read(r);
+                default: throw new InvalidOperationException("uniffi: bad Option tag");
+            }
+        }
+
+        public static void Write(global::MessengerConnect.TokenChange v, UniffiWriter w, string name)
+        {
+            if (v == null) { w.WriteI8(0); return; }
+            w.WriteI8(1);
+            UniffiConverterTypeTokenChange.Write(v, w, name);
+        }
+
+        public static global::MessengerConnect.TokenChange Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.TokenChange value = Read(r);
             r.CheckEnd();
             return value;
         }
@@ -7090,6 +7173,62 @@ namespace MessengerConnect
     }
 
     /// <summary>
+    /// A new token set, and the id to acknowledge it with.
+    /// </summary>
+    public sealed partial class TokenChange
+    {
+        /// <summary>
+        /// Passed to `Client::ack_token_change`.
+        /// </summary>
+        public ulong Id { get; set; }
+        /// <summary>
+        /// The new tokens.
+        /// </summary>
+        public global::MessengerConnect.TokenSet Tokens { get; set; }
+        /// <summary>
+        /// Whether the store waits for `ack_token_change` (acknowledgements are on).
+        /// </summary>
+        public bool NeedsAck { get; set; }
+
+        /// <summary>An empty TokenChange: set its properties before use.</summary>
+        public TokenChange()
+        {
+        }
+
+        /// <summary>A TokenChange from every field.</summary>
+        public TokenChange(ulong id, global::MessengerConnect.TokenSet tokens, bool needsAck)
+        {
+            Id = id;
+            Tokens = tokens;
+            NeedsAck = needsAck;
+        }
+    }
+
+    internal static class UniffiConverterTypeTokenChange
+    {
+        public static global::MessengerConnect.TokenChange Read(UniffiReader r)
+        {
+            return new global::MessengerConnect.TokenChange(r.ReadU64(), UniffiConverterTypeTokenSet.Read(r), r.ReadBool());
+        }
+
+        public static void Write(global::MessengerConnect.TokenChange v, UniffiWriter w, string name)
+        {
+            if (v == null) throw new ArgumentNullException(name);
+            w.WriteU64(v.Id);
+            UniffiConverterTypeTokenSet.Write(v.Tokens, w, "TokenChange.Tokens");
+            w.WriteBool(v.NeedsAck);
+        }
+
+        public static global::MessengerConnect.TokenChange Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.TokenChange value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    /// <summary>
     /// The tokens a client calls the API with (secrets in clear, to persist them).
     /// </summary>
     public sealed partial class TokenSet
@@ -8021,6 +8160,9 @@ namespace MessengerConnect
     {
         /// <summary>Creates the exception with its message.</summary>
         protected MessengerConnectException(string message) : base(message) { }
+
+        /// <summary>Creates the exception with its message and the exception that caused it.</summary>
+        protected MessengerConnectException(string message, Exception inner) : base(message, inner) { }
     }
 
     /// <summary>
@@ -8512,6 +8654,25 @@ namespace MessengerConnect
     }
 
     /// <summary>
+    /// New tokens were obtained and are in use, but a `TokensChanged` handler threw (or
+    /// did not finish in time) while saving them: save `tokens` (the server retired the
+    /// previous refresh token). The C# exception is the `InnerException`.
+    /// </summary>
+    public sealed partial class TokenStoreException : MessengerConnectException
+    {
+        /// <summary>
+        /// The new tokens (in use by the client, not saved).
+        /// </summary>
+        public global::MessengerConnect.TokenSet Tokens { get; private set; }
+
+        /// <summary>Creates the exception from every field.</summary>
+        public TokenStoreException(string message, global::MessengerConnect.TokenSet tokens, ulong? innerExceptionId) : base(message, UniffiForeignExceptions.Take(innerExceptionId))
+        {
+            Tokens = tokens;
+        }
+    }
+
+    /// <summary>
     /// The object (client, event subscription, mock server) was closed.
     /// </summary>
     public sealed partial class ClosedException : MessengerConnectException
@@ -8556,8 +8717,9 @@ namespace MessengerConnect
                 case 12: return new global::MessengerConnect.DecodeException(r.ReadString(), r.ReadU16(), UniffiConverterOptionalString.Read(r));
                 case 13: return new global::MessengerConnect.InvalidArgumentException(r.ReadString(), r.ReadString());
                 case 14: return new global::MessengerConnect.ConfigException(r.ReadString());
-                case 15: return new global::MessengerConnect.ClosedException(r.ReadString());
-                case 16: return new global::MessengerConnect.InternalException(r.ReadString());
+                case 15: return new global::MessengerConnect.TokenStoreException(r.ReadString(), UniffiConverterTypeTokenSet.Read(r), UniffiConverterOptionalU64.Read(r));
+                case 16: return new global::MessengerConnect.ClosedException(r.ReadString());
+                case 17: return new global::MessengerConnect.InternalException(r.ReadString());
                 default: throw new InvalidOperationException("uniffi: bad MessengerConnectException variant " + index);
             }
         }
@@ -8923,6 +9085,23 @@ namespace MessengerConnect
         }
 
         /// <summary>
+        /// Acknowledges token change `id`: saved (`error_message` none), or failed, which
+        /// fails the call that obtained the tokens with `TokenStore` (`exception_id`: the
+        /// C# exception kept for its `InnerException`).
+        /// </summary>
+        public void AckTokenChange(ulong id, string errorMessage, ulong? exceptionId)
+        {
+            var uniffiA1 = new UniffiWriter();
+            UniffiConverterOptionalString.Write(errorMessage, uniffiA1, "errorMessage");
+            var uniffiA2 = new UniffiWriter();
+            UniffiConverterOptionalU64.Write(exceptionId, uniffiA2, "exceptionId");
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_ack_token_change(uniffiSelf, id, uniffiA1.ToRustBuffer(), uniffiA2.ToRustBuffer(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+        }
+
+        /// <summary>
         /// The base URL (with a trailing `/`).
         /// </summary>
         public string BaseUrl()
@@ -8972,7 +9151,7 @@ namespace MessengerConnect
         /// <summary>
         /// The next new token set (after a refresh, code exchange, device flow or client
         /// credentials), `None` once the client is closed. Changes not read in time are
-        /// dropped oldest first (16 are kept).
+        /// dropped oldest first (16 are kept). A change read here counts as saved.
         /// </summary>
         public Task<global::MessengerConnect.TokenSet> NextTokenChangeAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
@@ -8980,6 +9159,31 @@ namespace MessengerConnect
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_next_token_change(uniffiSelf);
             return UniffiAsync.Call<RustBuffer, global::MessengerConnect.TokenSet>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterOptionalTypeTokenSet.Lift(uniffiRet), null, cancellationToken);
+        }
+
+        /// <summary>
+        /// Like `next_token_change`, with the change's id: when `needs_ack`, the call that
+        /// obtained the tokens waits for `ack_token_change(id, ...)` (the `TokensChanged`
+        /// loop of the C# layer).
+        /// </summary>
+        public Task<global::MessengerConnect.TokenChange> NextTokenChangeEventAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<global::MessengerConnect.TokenChange>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_next_token_change_event(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, global::MessengerConnect.TokenChange>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterOptionalTypeTokenChange.Lift(uniffiRet), null, cancellationToken);
+        }
+
+        /// <summary>
+        /// Turns acknowledgements of token changes on (the C# layer does when
+        /// `TokensChanged` gets a handler) or off.
+        /// </summary>
+        public void SetTokenChangeAcks(bool enabled)
+        {
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_set_token_change_acks(uniffiSelf, (sbyte)(enabled ? 1 : 0), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
         }
 
         /// <summary>

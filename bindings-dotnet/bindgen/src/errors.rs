@@ -1,6 +1,8 @@
 //! The error enum → an exception hierarchy: an abstract base class and a sealed subclass per
 //! variant carrying the variant's fields as read-only properties. A field named `message`
-//! becomes the exception's Message. Also `RustPanicException` for panics.
+//! becomes the exception's Message; a field `inner_exception_id: Option<u64>` becomes its
+//! InnerException (the C# exception kept under that id by `UniffiForeignExceptions.Keep`
+//! before it was reported to Rust). Also `RustPanicException` for panics.
 
 use std::fmt::Write;
 
@@ -11,6 +13,9 @@ use crate::converters::lift_method;
 use crate::names::{camel, doc, literal, pascal};
 use crate::records::read_fields;
 use crate::types::{Ctx, exception_name};
+
+/// An error field of this name (`Option<u64>`) names the exception's InnerException.
+const INNER_EXCEPTION_ID: &str = "inner_exception_id";
 
 /// Members of System.Exception a field must not hide.
 const EXCEPTION_MEMBERS: &[&str] = &[
@@ -44,7 +49,7 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
     let mut out = doc(e.docstring(), "    ");
     writeln!(
         out,
-        "    public abstract partial class {base} : Exception\n    {{\n        /// <summary>Creates the exception with its message.</summary>\n        protected {base}(string message) : base(message) {{ }}\n    }}\n"
+        "    public abstract partial class {base} : Exception\n    {{\n        /// <summary>Creates the exception with its message.</summary>\n        protected {base}(string message) : base(message) {{ }}\n\n        /// <summary>Creates the exception with its message and the exception that caused it.</summary>\n        protected {base}(string message, Exception inner) : base(message, inner) {{ }}\n    }}\n"
     )?;
     for v in e.variants() {
         let class = variant_class(v.name());
@@ -56,12 +61,17 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
         let mut params = Vec::new();
         let mut assigns = String::new();
         let mut message = literal(&pascal(v.name()));
+        let mut inner = None;
         for f in v.fields() {
             let t = f.as_type();
             let arg = camel(f.name());
             params.push(format!("{} {arg}", ctx.cs_type(&t)));
             if f.name() == "message" && matches!(t, uniffi_bindgen::interface::Type::String) {
                 message = arg;
+                continue;
+            }
+            if f.name() == INNER_EXCEPTION_ID {
+                inner = Some(arg);
                 continue;
             }
             let p = property(f.name(), &class);
@@ -76,9 +86,13 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
         if !assigns.is_empty() {
             out.push('\n');
         }
+        let base_args = match &inner {
+            Some(id) => format!("{message}, UniffiForeignExceptions.Take({id})"),
+            None => message,
+        };
         writeln!(
             out,
-            "        /// <summary>Creates the exception from every field.</summary>\n        public {class}({}) : base({message})\n        {{\n{assigns}        }}\n    }}\n",
+            "        /// <summary>Creates the exception from every field.</summary>\n        public {class}({}) : base({base_args})\n        {{\n{assigns}        }}\n    }}\n",
             params.join(", ")
         )?;
     }

@@ -18,7 +18,7 @@ use messenger_connect as mc;
 use crate::auth::TokenSet;
 use crate::errors::{MessengerConnectError, Result};
 use crate::options::ClientOptions;
-use crate::token_changes::{self, TokenReceiver, TokenSender};
+use crate::token_changes::{self, TokenChange, TokenReceiver, TokenSender};
 
 /// The Messenger Connect client. Safe to share across threads; `close` ends it (later
 /// calls fail with `Closed`, `next_token_change` returns `None`).
@@ -55,9 +55,7 @@ impl Client {
         build: impl FnOnce(Arc<dyn mc::TokenStore>) -> Result<mc::Client>,
     ) -> Result<Arc<Client>> {
         let (token_tx, token_rx) = token_changes::channel();
-        let sender = token_tx.clone();
-        let store: Arc<dyn mc::TokenStore> = Arc::new(move |t: &mc::TokenSet| sender.send(t));
-        let client = build(store)?;
+        let client = build(token_tx.store())?;
         Ok(Arc::new(Client {
             base_url: client.base_url().to_string(),
             inner: RwLock::new(Some(client)),
@@ -113,9 +111,38 @@ impl Client {
 
     /// The next new token set (after a refresh, code exchange, device flow or client
     /// credentials), `None` once the client is closed. Changes not read in time are
-    /// dropped oldest first (16 are kept).
+    /// dropped oldest first (16 are kept). A change read here counts as saved.
     pub async fn next_token_change(&self) -> Option<TokenSet> {
+        let change = self.token_rx.next().await?;
+        if change.needs_ack {
+            self.token_tx.ack(change.id, None, None);
+        }
+        Some(change.tokens)
+    }
+
+    /// Like `next_token_change`, with the change's id: when `needs_ack`, the call that
+    /// obtained the tokens waits for `ack_token_change(id, ...)` (the `TokensChanged`
+    /// loop of the C# layer).
+    pub async fn next_token_change_event(&self) -> Option<TokenChange> {
         self.token_rx.next().await
+    }
+
+    /// Turns acknowledgements of token changes on (the C# layer does when
+    /// `TokensChanged` gets a handler) or off.
+    pub fn set_token_change_acks(&self, enabled: bool) {
+        self.token_tx.set_acks(enabled);
+    }
+
+    /// Acknowledges token change `id`: saved (`error_message` none), or failed, which
+    /// fails the call that obtained the tokens with `TokenStore` (`exception_id`: the
+    /// C# exception kept for its `InnerException`).
+    pub fn ack_token_change(
+        &self,
+        id: u64,
+        error_message: Option<String>,
+        exception_id: Option<u64>,
+    ) {
+        self.token_tx.ack(id, error_message, exception_id);
     }
 
     /// Closes the client: later calls fail with `Closed`, pending `next_token_change`

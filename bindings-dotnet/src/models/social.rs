@@ -89,7 +89,7 @@ impl From<m::InvitationStatus> for InvitationStatus {
             m::InvitationStatus::Pending => InvitationStatus::Pending,
             m::InvitationStatus::Accepted => InvitationStatus::Accepted,
             m::InvitationStatus::Cancelled => InvitationStatus::Cancelled,
-            m::InvitationStatus::Other(_) => InvitationStatus::Unknown,
+            m::InvitationStatus::Unknown(_) => InvitationStatus::Unknown,
         }
     }
 }
@@ -170,7 +170,7 @@ impl From<m::ActivityType> for ActivityType {
             m::ActivityType::Share => ActivityType::Share,
             m::ActivityType::Like => ActivityType::Like,
             m::ActivityType::Status => ActivityType::Status,
-            m::ActivityType::Other(_) => ActivityType::Unknown,
+            m::ActivityType::Unknown(_) => ActivityType::Unknown,
         }
     }
 }

@@ -5,9 +5,16 @@
 - typed models (``Contact``, ``Me``...) with attribute access and ``to_dict()``;
 - ``Filter`` for OData ``$filter`` (literals escaped for you);
 - exceptions under ``MessengerConnectError`` (see ``messenger_connect.errors``);
-- ``messenger_connect.testing.MockServer``: the mock server in-process, for tests.
+- ``messenger_connect.testing.MockServer``: the mock server in-process, for tests;
+- ``messenger_connect.sync``: a resumable multi-user contacts sync engine (SQLite or
+  PostgreSQL);
+- the core's events in :mod:`logging` under the ``messenger_connect`` logger.
+
+Fork-safe: a client inherited through ``os.fork()`` (Celery prefork, ``multiprocessing``,
+gunicorn ``--preload``) builds its own runtime and connection pool in the child.
 """
 
+from . import _logging
 from ._client import AsyncClient, Client
 from ._iter import AsyncEventStream, AsyncIterator, EventStream, SyncIterator
 from .errors import (
@@ -26,8 +33,10 @@ from .errors import (
     RateLimitedError,
     ResyncRequiredError,
     ServerError,
+    TokenStoreError,
     ValidationError,
 )
+from .errors import TimeoutError as TimeoutError  # not in __all__: keeps the builtin on import *
 from .models import (
     Activity,
     AuthorizationRequest,
@@ -84,6 +93,7 @@ __all__ = [
     "DecodeError",
     "InvalidArgumentError",
     "ConfigError",
+    "TokenStoreError",
     "InternalError",
     "Model",
     "Me",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
+from .errors import invalid_argument
+
 EmailArg = Union[str, Mapping[str, Any]]
 
 
@@ -19,7 +21,7 @@ def check_str(name: str, value: Any, *, optional: bool = True) -> None:
 def check_id(name: str, value: Any) -> None:
     check_str(name, value, optional=False)
     if not value.strip():
-        raise ValueError(f"`{name}` must not be empty")
+        raise invalid_argument(name, f"`{name}` must not be empty")
 
 
 def _emails(emails: Iterable[EmailArg]) -> list[Dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 from . import _native
 from ._args import EmailArg, check_id, check_str, contact_body
 from ._iter import AsyncEventStream, AsyncIterator, EventStream, SyncIterator
-from .errors import MessengerConnectError
+from .errors import ConfigError, invalid_argument
 from .models import (
     Activity,
     AuthorizationRequest,
@@ -61,7 +61,7 @@ def _scopes(scopes: Iterable[str]) -> list[str]:
 def _hint(hint: Optional[str]) -> Optional[str]:
     check_str("hint", hint)
     if hint is not None and hint not in _HINTS:
-        raise ValueError("`hint` must be access_token or refresh_token")
+        raise invalid_argument("hint", "`hint` must be access_token or refresh_token")
     return hint
 
 
@@ -109,12 +109,12 @@ def _page_size(page_size: Optional[int]) -> None:
     if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int)):
         raise TypeError("`page_size` must be an int")
     if page_size is not None and not 1 <= page_size <= 1000:
-        raise ValueError("`page_size` must be 1 to 1000")
+        raise invalid_argument("page_size", "`page_size` must be 1 to 1000")
 
 
 def _tokens_dict(tokens: Optional[TokensArg], access_token: Optional[str]) -> Optional[Dict[str, Any]]:
     if tokens is not None and access_token is not None:
-        raise ValueError("give `tokens` or `access_token`, not both")
+        raise invalid_argument("tokens", "give `tokens` or `access_token`, not both")
     if access_token is not None:
         check_str("access_token", access_token)
         return TokenSet.bearer(access_token).to_dict()
@@ -131,9 +131,9 @@ def _status_body(message: Optional[str], presence: Optional[str]) -> Dict[str, A
     check_str("message", message)
     check_str("presence", presence)
     if message is None and presence is None:
-        raise ValueError("set_status needs `message` or `presence`")
+        raise invalid_argument("message", "set_status needs `message` or `presence`")
     if presence is not None and presence not in _PRESENCE:
-        raise ValueError(f"`presence` must be one of {', '.join(_PRESENCE)}")
+        raise invalid_argument("presence", f"`presence` must be one of {', '.join(_PRESENCE)}")
     body: Dict[str, Any] = {}
     if message is not None:
         body["message"] = message
@@ -166,7 +166,7 @@ def _me_body(
     if names:
         body["name"] = names
     if not body:
-        raise ValueError("update_me needs at least one field to change")
+        raise invalid_argument(None, "update_me needs at least one field to change")
     return body
 
 
@@ -257,7 +257,7 @@ class _Base:
     @property
     def _n(self) -> Any:
         if self._native is None:
-            raise MessengerConnectError("the client is closed")
+            raise ConfigError("this client is closed (close() or aclose() was called): make a new client")
         return self._native
 
     @property
@@ -373,7 +373,7 @@ class Contacts:
             nickname=nickname, emails=emails, note=note, tags=tags,
         )
         if not body:
-            raise ValueError("update needs at least one field to change")
+            raise invalid_argument(None, "update needs at least one field to change")
         contact: Contact = self._c._n.update_contact(id, body, if_match)
         return contact
 
@@ -437,24 +437,24 @@ def _poco_args(filter_by: Optional[str], filter_op: Optional[str], filter_value:
                         ("sort_by", sort_by), ("sort_order", sort_order)):
         check_str(name, value)
     if (filter_by is None) != (filter_op is None):
-        raise ValueError("give `filter_by` and `filter_op` together")
+        raise invalid_argument("filter_by", "give `filter_by` and `filter_op` together")
     if filter_op is not None and filter_op not in _POCO_OPS:
-        raise ValueError(f"`filter_op` must be one of {', '.join(_POCO_OPS)}")
+        raise invalid_argument("filter_op", f"`filter_op` must be one of {', '.join(_POCO_OPS)}")
     if sort_order is not None and sort_order not in ("ascending", "descending"):
-        raise ValueError("`sort_order` must be ascending or descending")
+        raise invalid_argument("sort_order", "`sort_order` must be ascending or descending")
     for name, n, low in (("start_index", start_index, 1), ("count", count, 0)):
         if n is not None and (isinstance(n, bool) or not isinstance(n, int)):
             raise TypeError(f"`{name}` must be an int")
         if n is not None and not low <= n <= (1 << 31):
-            raise ValueError(f"`{name}` must be ≥ {low}")
+            raise invalid_argument(name, f"`{name}` must be ≥ {low}")
     if count is not None and count > 1000:
-        raise ValueError("`count` must be 0 to 1000")
+        raise invalid_argument("count", "`count` must be 0 to 1000")
     since: Optional[str] = None
     if updated_since is not None:
         if not isinstance(updated_since, datetime):
             raise TypeError("`updated_since` must be a datetime")
         if updated_since.utcoffset() is None:
-            raise ValueError("`updated_since` needs a timezone (e.g. timezone.utc)")
+            raise invalid_argument("updated_since", "`updated_since` needs a timezone (e.g. timezone.utc)")
         since = updated_since.isoformat()
     field_list: Optional[List[str]] = None
     if fields is not None:
@@ -504,7 +504,7 @@ class Invitations(_Simple):
         check_str("contact_id", contact_id)
         check_str("message", message)
         if (email is None) == (contact_id is None):
-            raise ValueError("give exactly one of `email` and `contact_id`")
+            raise invalid_argument("email", "give exactly one of `email` and `contact_id`")
         body = {k: v for k, v in (("email", email), ("contactId", contact_id), ("message", message)) if v is not None}
         return Invitation(self._c._n.invite(body))
 
@@ -647,6 +647,11 @@ class Client(_Base):
         _token_or_redirect(token, "token")
         return Introspection(self._n.introspect_token(token, _hint(hint)))
 
+    def refresh_tokens(self) -> TokenSet:
+        """Renews the tokens now (one refresh even if other calls renew at the same
+        time); ``on_tokens`` receives them. Raises ``TokenStoreError`` if it fails."""
+        return TokenSet(self._n.refresh_tokens())
+
     def userinfo(self) -> UserInfo:
         return UserInfo(self._n.userinfo())
 
@@ -671,7 +676,7 @@ class Client(_Base):
         ``last_seq`` to resume later with ``since``. Close it (or use ``with``).
         ``typing(conversation_id)`` on the stream sends a typing notification."""
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
-            raise ValueError("`since` must be an int ≥ 0")
+            raise invalid_argument("since", "`since` must be an int ≥ 0")
         return EventStream(self._n.events(since, ping_interval), _model(Event), 1)
 
     def validate_id_token(self, id_token: str, *, nonce: Optional[str] = None) -> IdTokenClaims:
@@ -712,22 +717,28 @@ class AsyncContacts:
 
     async def create(self, display_name: str, *, given_name: Optional[str] = None,
                      family_name: Optional[str] = None, nickname: Optional[str] = None,
-                     emails: Optional[Iterable[EmailArg]] = None, note: Optional[str] = None,
+                     emails: Optional[Iterable[EmailArg]] = None,
+                     phone_numbers: Optional[Iterable[Union[str, Mapping[str, Any]]]] = None,
+                     birthday: Optional[date] = None, note: Optional[str] = None,
                      tags: Optional[Iterable[str]] = None) -> Contact:
         check_id("display_name", display_name)
         body = contact_body(display_name=display_name, given_name=given_name, family_name=family_name,
-                            nickname=nickname, emails=emails, note=note, tags=tags)
+                            nickname=nickname, emails=emails, phone_numbers=phone_numbers,
+                            birthday=birthday, note=note, tags=tags)
         contact: Contact = await self._c._n.create_contact(body, aio=True)
         return contact
 
     async def update(self, id: str, *, if_match: Optional[str] = None, display_name: Optional[str] = None,
-                     nickname: Optional[str] = None, note: Optional[str] = None,
-                     tags: Optional[Iterable[str]] = None) -> Contact:
+                     given_name: Optional[str] = None, family_name: Optional[str] = None,
+                     nickname: Optional[str] = None, emails: Optional[Iterable[EmailArg]] = None,
+                     note: Optional[str] = None, tags: Optional[Iterable[str]] = None) -> Contact:
+        """Changes the given fields (see ``Client.contacts.update``)."""
         check_id("id", id)
         check_str("if_match", if_match)
-        body = contact_body(display_name=display_name, nickname=nickname, note=note, tags=tags)
+        body = contact_body(display_name=display_name, given_name=given_name, family_name=family_name,
+                            nickname=nickname, emails=emails, note=note, tags=tags)
         if not body:
-            raise ValueError("update needs at least one field to change")
+            raise invalid_argument(None, "update needs at least one field to change")
         contact: Contact = await self._c._n.update_contact(id, body, if_match, aio=True)
         return contact
 
@@ -790,8 +801,9 @@ class AsyncPoco(_AsyncSimple):
 
 
 class AsyncFriends(_AsyncSimple):
-    def list(self, *, filter: Optional[Filter] = None, top: Optional[int] = None) -> AsyncListing[Friend]:
-        q = query_dict(filter, None, None, top)
+    def list(self, *, filter: Optional[Filter] = None, orderby: OrderBy = None,
+             select: Select = None, top: Optional[int] = None) -> AsyncListing[Friend]:
+        q = query_dict(filter, orderby, select, top)
         n = self._c._n
         return AsyncListing(n.friends(q), _model(Friend), lambda: n.friend_pages(q))
 
@@ -806,7 +818,7 @@ class AsyncInvitations(_AsyncSimple):
         check_str("contact_id", contact_id)
         check_str("message", message)
         if (email is None) == (contact_id is None):
-            raise ValueError("give exactly one of `email` and `contact_id`")
+            raise invalid_argument("email", "give exactly one of `email` and `contact_id`")
         body = {k: v for k, v in (("email", email), ("contactId", contact_id), ("message", message)) if v is not None}
         return Invitation(await self._c._n.invite(body, aio=True))
 
@@ -823,8 +835,8 @@ class AsyncFeed(_AsyncSimple):
 
 
 class AsyncActivities(_AsyncSimple):
-    def list(self, *, top: Optional[int] = None) -> AsyncIterator[Activity]:
-        return AsyncIterator(self._c._n.activities(query_dict(None, None, None, top)), _model(Activity))
+    def list(self, *, filter: Optional[Filter] = None, top: Optional[int] = None) -> AsyncIterator[Activity]:
+        return AsyncIterator(self._c._n.activities(query_dict(filter, None, None, top)), _model(Activity))
 
     async def get(self, id: str) -> Activity:
         check_id("id", id)
@@ -882,6 +894,11 @@ class AsyncClient(_Base):
 
     async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
                         tb: Optional[TracebackType]) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Releases the client (as ``close()``; the asyncio spelling, for ``async with``
+        and ``contextlib.aclosing``). Later calls raise ``ConfigError``."""
         self.close()
 
     async def me(self) -> Me:
@@ -935,6 +952,10 @@ class AsyncClient(_Base):
         _token_or_redirect(token, "token")
         return Introspection(await self._n.introspect_token(token, _hint(hint), aio=True))
 
+    async def refresh_tokens(self) -> TokenSet:
+        """Renews the tokens now (see ``Client.refresh_tokens``)."""
+        return TokenSet(await self._n.refresh_tokens(aio=True))
+
     async def userinfo(self) -> UserInfo:
         return UserInfo(await self._n.userinfo(aio=True))
 
@@ -955,7 +976,7 @@ class AsyncClient(_Base):
         """Live events (connects now): ``async for event in await client.events()``;
         ``typing(conversation_id)`` works while another task awaits the stream."""
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
-            raise ValueError("`since` must be an int ≥ 0")
+            raise invalid_argument("since", "`since` must be an int ≥ 0")
         stream = await self._n.events(since, ping_interval, aio=True)
         return AsyncEventStream(stream, _model(Event), 1)
 

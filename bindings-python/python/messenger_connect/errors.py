@@ -1,22 +1,33 @@
-"""The exceptions of messenger_connect.
+"""The exceptions of messenger_connect: one class per kind of core's error table
+(``ErrorKind`` in ``core/src/error_kind.rs``; the class of each error is core's choice,
+by name, so every binding raises the same class for the same failure).
 
     MessengerConnectError
     ├── ApiError                      the API answered with an error (status, code, ...)
-    │   ├── AuthError                 401 / 403, and OAuth errors (OAuthError)
     │   ├── NotFoundError             404
+    │   ├── AuthError                 401 / 403, and OAuth errors meaning "not allowed"
+    │   ├── ValidationError           400 / 413 / 422 (bad value; ``target`` names the field)
     │   ├── ConflictError             409
-    │   ├── ResyncRequiredError       410: the delta link is too old, sync from scratch
     │   ├── PreconditionFailedError   412: the ETag given to if_match is stale
-    │   ├── ValidationError           400 / 422 (bad value; ``target`` names the field)
+    │   ├── ResyncRequiredError       410 ``resyncRequired``: sync from scratch
     │   ├── RateLimitedError          429 (``retry_after`` seconds), after the retries
     │   └── ServerError               5xx, after the retries
-    ├── NetworkError                  no answer (``timeout`` says if it timed out)
-    ├── DecodeError                   an answer that could not be read
     ├── InvalidArgumentError          also a ValueError: refused before any request
+    ├── NetworkError                  no answer
+    │   └── TimeoutError              ... because a timeout expired (``timeout`` is True)
     ├── ConfigError                   also a ValueError: the client's configuration
+    ├── TokenStoreError               ``on_tokens`` raised: ``tokens`` are the new tokens (in use,
+    │                                 not saved; save them), ``__cause__`` what it raised
     └── InternalError                 a defect in the extension (a Rust panic)
 
-No exception carries a token or secret.
+``TimeoutError`` is imported by name (``messenger_connect.TimeoutError``); it is not in
+``__all__``, so ``from messenger_connect import *`` keeps the builtin. Older names kept
+for existing imports: ``OAuthError`` (= ``AuthError``) and
+``DecodeError`` (= ``ApiError``; an unreadable answer is an ``ApiError`` with code
+``invalidResponse``).
+
+No exception's message or repr carries a token or secret (``TokenStoreError.tokens``
+holds them, to be saved; its repr shows none).
 """
 
 from __future__ import annotations
@@ -26,26 +37,30 @@ from typing import Any, Dict, List, Optional
 __all__ = [
     "MessengerConnectError",
     "ApiError",
-    "AuthError",
-    "OAuthError",
     "NotFoundError",
-    "ConflictError",
-    "ResyncRequiredError",
-    "PreconditionFailedError",
+    "AuthError",
     "ValidationError",
+    "ConflictError",
+    "PreconditionFailedError",
+    "ResyncRequiredError",
     "RateLimitedError",
     "ServerError",
-    "NetworkError",
-    "DecodeError",
     "InvalidArgumentError",
+    "NetworkError",
     "ConfigError",
+    "TokenStoreError",
     "InternalError",
+    "OAuthError",
+    "DecodeError",
 ]
 
 
 class MessengerConnectError(Exception):
-    """Base class of every error of this package."""
+    """Base class of every error of this package. ``kind`` is core's name of its kind
+    (``notFound``, ``timeout``...; the same in every binding), None when raised by Python
+    code of this package rather than from core."""
 
+    kind: Optional[str] = None
     status: Optional[int]
     code: Optional[str]
     message: str
@@ -91,35 +106,32 @@ class MessengerConnectError(Exception):
 
 
 class ApiError(MessengerConnectError):
-    """The API answered with an error."""
-
-
-class AuthError(ApiError):
-    """The token was refused (401) or lacks a scope (403)."""
-
-
-class OAuthError(AuthError):
-    """An OAuth 2.0 / OpenID Connect error (``code`` is the RFC 6749 ``error``)."""
+    """The API answered with an error (or with an answer that could not be read)."""
 
 
 class NotFoundError(ApiError):
-    """404."""
+    """404: the resource does not exist (or is not the caller's)."""
+
+
+class AuthError(ApiError):
+    """The token was refused (401) or lacks a scope (403), or an OAuth error that means
+    "sign in again" or "not allowed" (``code`` is the OAuth ``error``)."""
+
+
+class ValidationError(ApiError):
+    """400 / 413 / 422, or an OAuth malformed-request error: ``target`` names the field."""
 
 
 class ConflictError(ApiError):
-    """409."""
-
-
-class ResyncRequiredError(ApiError):
-    """410 ``resyncRequired``: the delta link is too old; sync again from scratch."""
+    """409 (e.g. ``alreadyFriends``)."""
 
 
 class PreconditionFailedError(ApiError):
     """412: the resource changed since the ETag given to ``if_match``."""
 
 
-class ValidationError(ApiError):
-    """400 / 422: an invalid value; ``target`` names the field."""
+class ResyncRequiredError(ApiError):
+    """410 ``resyncRequired``: the delta link is too old; sync again from scratch."""
 
 
 class RateLimitedError(ApiError):
@@ -130,91 +142,84 @@ class ServerError(ApiError):
     """5xx after the retries."""
 
 
-class NetworkError(MessengerConnectError):
-    """The request could not be sent or its answer not read."""
-
-    timeout: bool = False
-
-
-class DecodeError(MessengerConnectError):
-    """An answer that could not be decoded."""
-
-
 class InvalidArgumentError(MessengerConnectError, ValueError):
     """An argument refused before any request (``target`` is its name)."""
 
 
+class NetworkError(MessengerConnectError):
+    """The request could not be sent or its answer not read."""
+
+    @property
+    def timeout(self) -> bool:
+        """Whether a timeout (connect, request or total) ended the call."""
+        return isinstance(self, TimeoutError)
+
+
+class TimeoutError(NetworkError):
+    """A connect, request or total timeout expired. (Core's class name; left out of
+    ``__all__`` so that ``import *`` never hides the builtin ``TimeoutError``.)"""
+
+
 class ConfigError(MessengerConnectError, ValueError):
-    """The client's configuration is invalid or incomplete."""
+    """The client's configuration is invalid or incomplete, or the client is closed."""
+
+
+class TokenStoreError(MessengerConnectError):
+    """New tokens were obtained (a refresh, a sign-in) and are in use, but ``on_tokens``
+    raised while saving them; that exception is ``__cause__``.
+
+    The server retired the previous refresh token, so save ``tokens`` (or the client's
+    ``tokens``) before the process ends; the call itself may be retried at once (the
+    client already uses the new tokens)."""
+
+    tokens: Any = None  # TokenSet; typed loosely to keep this module free of models
 
 
 class InternalError(MessengerConnectError):
     """A defect in the extension (a Rust panic, caught): please report it."""
 
 
-def _api_class(status: Optional[int], code: Optional[str]) -> type[ApiError]:
-    if status in (401, 403):
-        return AuthError
-    if status == 404:
-        return NotFoundError
-    if status == 409:
-        return ConflictError
-    if status == 410:
-        return ResyncRequiredError if code == "resyncRequired" else ApiError
-    if status == 412:
-        return PreconditionFailedError
-    if status in (400, 422):
-        return ValidationError
-    if status == 429:
-        return RateLimitedError
-    if status is not None and status >= 500:
-        return ServerError
-    return ApiError
+#: Older names, kept so existing imports and ``except`` clauses keep working.
+OAuthError = AuthError
+DecodeError = ApiError
 
 
-def _from_native(
-    *,
-    kind: str,
-    text: str,
-    message: Optional[str] = None,
-    status: Optional[int] = None,
-    code: Optional[str] = None,
-    request_id: Optional[str] = None,
-    target: Optional[str] = None,
-    retry_after: Optional[float] = None,
-    details: Optional[List[Dict[str, Any]]] = None,
-    timeout: bool = False,
-) -> MessengerConnectError:
-    """Called by the extension to build the exception of a core error."""
-    cls: type[MessengerConnectError]
-    if kind == "api":
-        cls = _api_class(status, code)
-    elif kind == "oauth":
-        cls = OAuthError
-    elif kind == "resync":
-        cls = ResyncRequiredError
-    elif kind == "network":
-        cls = NetworkError
-    elif kind == "decode":
-        cls = DecodeError
-    elif kind == "invalid":
-        cls = InvalidArgumentError
-    elif kind == "config":
-        cls = ConfigError
-    elif kind == "panic":
-        cls = InternalError
-    else:
-        cls = MessengerConnectError
+def invalid_argument(target: Optional[str], message: str) -> InvalidArgumentError:
+    """The ``InvalidArgumentError`` of an argument refused by this package's Python code
+    (worded as core words its own: "invalid argument `target`: message")."""
+    if target and message.startswith(f"`{target}` "):
+        message = message[len(target) + 3:]  # "`top` must be..." -> "must be..."
+    text = f"invalid argument `{target}`: {message}" if target else f"invalid argument: {message}"
+    exc = InvalidArgumentError(text, message=message, target=target)
+    exc.kind = "invalidArgument"
+    return exc
+
+
+def _class_named(name: Any) -> type[MessengerConnectError]:
+    cls = globals().get(name) if isinstance(name, str) and name.endswith("Error") else None
+    if isinstance(cls, type) and issubclass(cls, MessengerConnectError):
+        return cls
+    return MessengerConnectError  # a kind newer than this module: still catchable
+
+
+def _from_native(info: Dict[str, Any], tokens: Optional[Dict[str, Any]] = None) -> MessengerConnectError:
+    """Called by the extension with core's ``ErrorInfo`` (camelCase): the exception of
+    the class core named (``className``) with its fields."""
+    cls = _class_named(info.get("className"))
+    text = str(info.get("message") or cls.__name__)
     exc = cls(
         text,
-        message=message,
-        status=status,
-        code=code,
-        request_id=request_id,
-        target=target,
-        retry_after=retry_after,
-        details=details,
+        message=info.get("description"),
+        status=info.get("status"),
+        code=info.get("code"),
+        request_id=info.get("requestId"),
+        target=info.get("target"),
+        retry_after=info.get("retryAfter"),
+        details=info.get("details"),
     )
-    if isinstance(exc, NetworkError):
-        exc.timeout = timeout
+    exc.kind = info.get("kind")
+    if isinstance(exc, TokenStoreError) and tokens is not None:
+        from .models import TokenSet
+
+        exc.tokens = TokenSet(tokens)
     return exc

@@ -1,11 +1,15 @@
 """``Filter``: an OData ``$filter`` builder whose literals are always escaped by the
 client (``Filter.eq("displayName", "O'Brien")`` → ``displayName eq 'O''Brien'``).
-Combine with ``&``, ``|`` and ``~``."""
+Combine with ``&``, ``|`` and ``~``.
+
+A filter is core's JSON form of a filter (``spec/query.schema.json``): ``to_node()``
+gives it, ``Filter(node)`` takes one (e.g. stored, or from another binding); the
+extension checks it (errors name the path, e.g. ``filter.filters[1].value``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Iterable, Union
+from typing import Any, Dict, Iterable, List, Union
 
 Literal = Union[str, int, float, bool, None, datetime]
 
@@ -26,9 +30,14 @@ class Filter:
     def _cmp(op: str, field: str, value: Literal) -> "Filter":
         if not isinstance(field, str):
             raise TypeError("a filter field must be a str")
-        if not isinstance(value, (str, int, float, bool, datetime)) and value is not None:
-            raise TypeError(f"unsupported filter value type {type(value).__name__}")
-        return Filter({"op": op, "field": field, "value": value})
+        return Filter({"op": op, "property": field, "value": _literal(value)})
+
+    @staticmethod
+    def raw(text: str) -> "Filter":
+        """A ``$filter`` text as is (the caller escapes its literals)."""
+        if not isinstance(text, str):
+            raise TypeError("a raw filter needs a str")
+        return Filter({"op": "raw", "text": text})
 
     @staticmethod
     def eq(field: str, value: Literal) -> "Filter":
@@ -74,24 +83,39 @@ class Filter:
 
     @staticmethod
     def is_in(field: str, values: Iterable[Literal]) -> "Filter":
-        return Filter({"op": "in", "field": field, "values": list(values)})
+        return Filter({"op": "in", "property": field, "values": [_literal(v) for v in values]})
 
     @staticmethod
     def any(collection: str, inner: "Filter") -> "Filter":
         """``collection/any(x: inner)``; the inner filter's fields are the element's."""
-        return Filter({"op": "any", "field": collection, "inner": inner._node})
+        return Filter({"op": "any", "property": collection, "filter": _node(inner)})
 
     def __and__(self, other: "Filter") -> "Filter":
-        return Filter({"op": "and", "left": self._node, "right": _node(other)})
+        return self._join("and", other)
 
     def __or__(self, other: "Filter") -> "Filter":
-        return Filter({"op": "or", "left": self._node, "right": _node(other)})
+        return self._join("or", other)
 
     def __invert__(self) -> "Filter":
-        return Filter({"op": "not", "inner": self._node})
+        return Filter({"op": "not", "filter": self._node})
+
+    def _join(self, op: str, other: "Filter") -> "Filter":
+        # a & b & c is one "and" of three (not nested ones), so chains stay shallow.
+        parts: List[Dict[str, Any]] = []
+        for node in (self._node, _node(other)):
+            parts.extend(node["filters"] if node.get("op") == op else [node])
+        return Filter({"op": op, "filters": parts})
 
     def __repr__(self) -> str:
         return f"Filter({self._node!r})"
+
+
+def _literal(value: Literal) -> Any:
+    if isinstance(value, datetime):
+        return {"dateTime": value.isoformat()}
+    if not isinstance(value, (str, int, float, bool)) and value is not None:
+        raise TypeError(f"unsupported filter value type {type(value).__name__}")
+    return value
 
 
 def _node(f: object) -> Dict[str, Any]:
@@ -109,22 +133,31 @@ def query_dict(
     count: bool = False,
     search: "str | None" = None,
 ) -> Dict[str, Any]:
-    """Keyword arguments of a listing → the dict the extension checks and converts."""
+    """Keyword arguments of a listing → core's JSON form of a query (checked by the
+    extension, before any request). ``orderby`` keys are ``"field"`` or ``"field desc"``."""
     if filter is not None and not isinstance(filter, Filter):
         raise TypeError("`filter` must be a messenger_connect.Filter")
     for name, n in (("top", top), ("skip", skip)):
         if n is not None and (isinstance(n, bool) or not isinstance(n, int)):
             raise TypeError(f"`{name}` must be an int")
     if isinstance(orderby, str):
-        orderby = [k.strip() for k in orderby.split(",")]
+        orderby = orderby.split(",")
     if isinstance(select, str):
         select = [s.strip() for s in select.split(",")]
-    return {
+    q: Dict[str, Any] = {
         "filter": filter.to_node() if filter is not None else None,
-        "orderby": list(orderby) if orderby is not None else None,
+        "orderBy": [_order_key(k) for k in orderby] if orderby is not None else None,
         "select": list(select) if select is not None else None,
         "top": top,
         "skip": skip,
-        "count": bool(count),
+        "count": True if count else None,
         "search": search,
     }
+    return {k: v for k, v in q.items() if v is not None}
+
+
+def _order_key(key: str) -> Dict[str, Any]:
+    parts = key.split() if isinstance(key, str) else []
+    if len(parts) == 2 and parts[1] in ("asc", "desc"):
+        return {"property": parts[0], "desc": parts[1] == "desc"}
+    return {"property": key.strip() if isinstance(key, str) else key, "desc": False}

@@ -1,7 +1,10 @@
 """Test your code against the Messenger Connect mock server, in-process (no Docker, no
 second download): ``MockServer`` starts it on a free loopback port and stops it on
-``close()`` / at the end of a ``with`` block. Its control plane (``/_mock``) is wrapped
-by small helpers: apps, tokens, faults, the clock and the request journal.
+``close()`` / at the end of a ``with`` block. Its control plane is the mock crate's
+``Control::call``, in-process: ``MockServer.call(op, args)`` and helpers over it by the
+same names (reset, apps, consents, tokens, faults, the clock, the journal, act-as,
+invitations, device approval). ``control()`` is the HTTP form, for a server in another
+process.
 
     from messenger_connect.testing import MockServer
 
@@ -19,16 +22,16 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from . import _native
 from ._client import AsyncClient, Client
 from .models import TokenSet
 
-__all__ = ["MockServer", "MockUser", "MockApp", "ALL_SCOPES"]
+__all__ = ["MockServer", "MockUser", "MockApp", "MockControlError", "ALL_SCOPES", "control"]
 
 ALL_SCOPES: Tuple[str, ...] = (
     "openid", "profile", "email", "offline_access", "profile.write", "status.write",
@@ -42,16 +45,46 @@ class MockUser:
     id: str
     email: str
     display_name: str
-    password: str
+    password: str = field(repr=False)  # a secret: never in repr
 
 
 @dataclass(frozen=True)
 class MockApp:
     client_id: str
-    client_secret: Optional[str]
+    client_secret: Optional[str] = field(repr=False)  # a secret: never in repr
 
 
 UserRef = Union[int, str, MockUser]
+
+
+class MockControlError(RuntimeError):
+    """The mock refused a control-plane operation (``status``, ``code``, ``message``,
+    ``target``: the same as its ``/_mock`` endpoint answers)."""
+
+    def __init__(self, op: str, status: int, code: str, message: str, target: Optional[str]) -> None:
+        super().__init__(f"mock control `{op}` refused: {status} {code}: {message}"
+                         + (f" (target `{target}`)" if target else ""))
+        self.status = status
+        self.code = code
+        self.message = message
+        self.target = target
+
+
+def control(base_url: str, method: str, path: str, body: Optional[Any] = None,
+            timeout: float = 30) -> Tuple[int, Any]:
+    """One call to a mock server at ``base_url`` (in-process or its binary, e.g. the
+    control plane ``control(url, "POST", "/_mock/clock", {...})``): its status and
+    decoded JSON body (None when empty)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base_url + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    return status, (json.loads(raw) if raw else None)
 
 
 class MockServer:
@@ -100,25 +133,26 @@ class MockServer:
 
     # ------------------------------------------------------------- control plane
 
-    def control(self, method: str, path: str, body: Optional[Any] = None) -> Tuple[int, Any]:
-        """One call to the server (e.g. ``control("POST", "/_mock/clock", {...})``):
-        its status and decoded JSON body (None when empty)."""
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                status, raw = resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
-        return status, (json.loads(raw) if raw else None)
-
-    def _ok(self, method: str, path: str, body: Optional[Any] = None) -> Any:
-        status, out = self.control(method, path, body)
-        if status >= 400:
-            raise RuntimeError(f"mock control {method} {path} answered {status}: {out}")
+    def call(self, op: str, args: Optional[Mapping[str, Any]] = None) -> Any:
+        """Runs a control-plane operation by name, in-process (the mock crate's
+        ``Control::call``; its README lists them: reset, users, createUser, createApp,
+        grantConsent, mintToken, addFault, faults, removeFault, clearFaults, clock,
+        advanceClock, requests, clearRequests, stats, settings, updateSettings, actAs,
+        acceptInvitation, events, publishEvent, approveDevice, denyDevice, authorize;
+        camelCase or snake_case) on its JSON arguments: its JSON answer (None for the
+        operations that answer nothing). ``MockControlError`` when the mock refuses.
+        The helpers below are this, by name; Node's and .NET's ``testing`` have the same."""
+        status, out = self._server.call(op, dict(args) if args is not None else None)
+        if status >= 300:
+            error = out.get("error", {}) if isinstance(out, dict) else {}
+            raise MockControlError(op, status, str(error.get("code")), str(error.get("message")),
+                                   error.get("target"))
         return out
+
+    def control(self, method: str, path: str, body: Optional[Any] = None) -> Tuple[int, Any]:
+        """One HTTP call to the server's ``/_mock`` endpoints (what a test in another
+        process uses; in-process, prefer ``call``): its status and decoded JSON body."""
+        return control(self.url, method, path, body)
 
     def _user_id(self, user: UserRef) -> str:
         if isinstance(user, MockUser):
@@ -127,11 +161,24 @@ class MockServer:
             return self.users[user].id
         return user
 
+    def reset(self, **options: Any) -> List[MockUser]:
+        """Back to the seeded state (options as ``POST /_mock/reset``: ``seed``,
+        ``users``, ``contactsPerUser``...); the new users. Apps made before are gone."""
+        out = self.call("reset", options)
+        self._app = None
+        return [MockUser(u["id"], u["email"], u["displayName"], u["password"]) for u in out["users"]]
+
+    def grant_consent(self, user: UserRef, scopes: Sequence[str], *, app: Optional[MockApp] = None) -> None:
+        """Records that ``user`` consented to ``scopes`` for ``app`` (default: ``self.app``),
+        so ``prompt=none`` authorizations succeed."""
+        self.call("grantConsent", {"userId": self._user_id(user), "clientId": (app or self.app).client_id,
+                                   "scopes": list(scopes)})
+
     def create_app(self, name: str = "test app", *, scopes: Sequence[str] = ALL_SCOPES,
                    public: bool = False,
                    redirect_uris: Sequence[str] = ("http://127.0.0.1:9/callback",)) -> MockApp:
         """Registers an app (a confidential one unless ``public``)."""
-        out = self._ok("POST", "/_mock/clients", {
+        out = self.call("createApp", {
             "name": name, "redirectUris": list(redirect_uris), "public": public, "scopes": list(scopes),
         })
         return MockApp(out["clientId"], out.get("clientSecret"))
@@ -151,7 +198,7 @@ class MockServer:
         body: Dict[str, Any] = {"userId": self._user_id(user), "clientId": app.client_id, "scopes": list(scopes)}
         if expires_in is not None:
             body["expiresIn"] = expires_in
-        r = self._ok("POST", "/_mock/tokens", body)
+        r = self.call("mintToken", body)
         now = datetime.now(timezone.utc)
         data: Dict[str, Any] = {
             "accessToken": r["access_token"],
@@ -192,28 +239,64 @@ class MockServer:
                            ("retryAfter", retry_after), ("delayMs", delay_ms)):
             if value is not None:
                 body[key] = value
-        return str(self._ok("POST", "/_mock/faults", body)["id"])
+        return str(self.call("addFault", body)["id"])
+
+    def faults(self) -> List[Dict[str, Any]]:
+        """The armed faults (each with ``id`` and ``fired``, how often it fired)."""
+        return list(self.call("faults")["faults"])
+
+    def remove_fault(self, id: str) -> None:
+        self.call("removeFault", {"id": id})
 
     def clear_faults(self) -> None:
-        self._ok("DELETE", "/_mock/faults")
+        self.call("clearFaults")
 
-    def requests(self, *, path: Optional[str] = None, method: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The request journal (secrets redacted), optionally filtered."""
-        query = "&".join(f"{k}={urllib.parse.quote(v)}" for k, v in (("path", path), ("method", method)) if v)
-        out = self._ok("GET", "/_mock/requests" + (f"?{query}" if query else ""))
-        return list(out["requests"])
+    def requests(self, *, path: Optional[str] = None, method: Optional[str] = None,
+                 **filters: Any) -> List[Dict[str, Any]]:
+        """The request journal (secrets redacted), optionally filtered (``path`` prefix,
+        ``method``, and the journal filter's other fields: ``since``, ``status``,
+        ``userId``, ``clientId``, ``grantType``, ``idempotencyKey``)."""
+        args = {k: v for k, v in (("path", path), ("method", method), *filters.items()) if v is not None}
+        return list(self.call("requests", args)["requests"])
 
     def clear_requests(self) -> None:
-        self._ok("DELETE", "/_mock/requests")
+        self.call("clearRequests")
+
+    def clock(self) -> str:
+        """The server's time now (RFC 3339)."""
+        return str(self.call("clock")["now"])
 
     def advance_clock(self, seconds: int) -> None:
         """Moves the server's clock (token expiry, delta log retention...)."""
-        self._ok("POST", "/_mock/clock", {"advanceSeconds": seconds})
+        self.call("advanceClock", {"advanceSeconds": seconds})
+
+    def stats(self) -> Dict[str, Any]:
+        """Sizes of the server's bounded stores (journal, idempotency records, tokens...)."""
+        out: Dict[str, Any] = self.call("stats")
+        return out
 
     def act_as(self, user: UserRef, method: str, rest: str, body: Optional[Any] = None) -> Any:
         """Calls ``/v1/me/{rest}`` as another user (every scope), e.g.
-        ``act_as(1, "PUT", "status", {"message": "hi"})``."""
-        return self._ok(method, f"/_mock/act-as/{self._user_id(user)}/{rest.lstrip('/')}", body)
+        ``act_as(1, "PUT", "status", {"message": "hi"})``; its JSON body."""
+        args: Dict[str, Any] = {"userId": self._user_id(user), "method": method, "path": rest.lstrip("/")}
+        if body is not None:
+            args["body"] = body
+        out = self.call("actAs", args)
+        if int(out["status"]) >= 400:
+            raise RuntimeError(f"act_as {method} {rest} answered {out['status']}: {out['body']}")
+        return out["body"]
+
+    def accept_invitation(self, id: str) -> Any:
+        """Accepts an invitation as its invitee would."""
+        return self.call("acceptInvitation", {"id": id})
+
+    def approve_device(self, user_code: str, user: UserRef = 0) -> Any:
+        """Approves a device-flow ``user_code`` as ``user`` (the next poll gets tokens)."""
+        return self.call("approveDevice", {"userCode": user_code, "userId": self._user_id(user)})
+
+    def deny_device(self, user_code: str, user: UserRef = 0) -> Any:
+        """Denies a device-flow ``user_code`` as ``user`` (the next poll is ``access_denied``)."""
+        return self.call("denyDevice", {"userCode": user_code, "userId": self._user_id(user)})
 
     def __repr__(self) -> str:
         return f"MockServer(url={self.url!r})"

@@ -30,16 +30,17 @@ fn check_items(items: &[BatchItem]) -> Result<()> {
     let mut seen = HashSet::new();
     for (i, item) in items.iter().enumerate() {
         let at = |field: &str| format!("items[{i}].{field}");
-        if item.id.is_empty() || item.id.chars().count() > 64 {
-            return Err(Error::invalid(&at("id"), "must be 1 to 64 characters"));
-        }
+        crate::limits::BATCH_ITEM_ID.check_chars(&at("id"), &item.id)?;
         if !METHODS.contains(&item.method.as_str()) {
             return Err(Error::invalid(
                 &at("method"),
                 "must be GET, POST, PUT, PATCH or DELETE",
             ));
         }
-        if !item.url.starts_with('/') || item.url.starts_with("//") || item.url.len() > 8192 {
+        if !item.url.starts_with('/')
+            || item.url.starts_with("//")
+            || item.url.chars().count() > crate::limits::BATCH_URL_CHARS
+        {
             return Err(Error::invalid(
                 &at("url"),
                 "must be a path relative to /v1, e.g. /me/contacts?$top=5",

@@ -3,29 +3,22 @@
 use reqwest::Method;
 
 use crate::client::Client;
-use crate::error::{Error, Result, check_id};
+use crate::collections::Collection;
+use crate::error::{Result, check_id};
 use crate::models::{Conversation, Message, NewMessage};
 use crate::odata::Query;
 use crate::paging::{ItemStream, Page, PageStream};
 use crate::transport::Call;
 
 impl Client {
-    fn conversations_url(&self, query: &Query) -> Result<url::Url> {
-        Ok(self.endpoint_with(&["v1", "me", "conversations"], &query.to_pairs()?))
-    }
-
     /// One page of my conversations, most recently active first (`chat`).
     pub async fn list_conversations(&self, query: &Query) -> Result<Page<Conversation>> {
-        let url = self.conversations_url(query)?;
-        self.send_json(Call::api(Method::GET, url)).await
+        self.first_page(&Collection::Conversations, query).await
     }
 
     /// The pages of my conversations, the next one prefetched.
     pub fn conversation_pages(&self, query: &Query) -> Result<PageStream<Conversation>> {
-        Ok(PageStream::new(
-            self.clone(),
-            self.conversations_url(query)?,
-        ))
+        self.pages(&Collection::Conversations, query)
     }
 
     /// Every conversation matching the query (the next page prefetched).
@@ -36,15 +29,7 @@ impl Client {
     /// A conversation with these friends (`chat`). A one-to-one conversation is unique:
     /// asking again returns the same one. A member who is not a friend is 403 `notFriends`.
     pub async fn create_conversation(&self, members: &[&str]) -> Result<Conversation> {
-        if members.is_empty() {
-            return Err(Error::invalid("members", "name at least one other user"));
-        }
-        if members.len() > 50 {
-            return Err(Error::invalid("members", "at most 50 members"));
-        }
-        for m in members {
-            check_id("members", m)?;
-        }
+        crate::validate::check_members(members)?;
         let body = serde_json::json!({ "members": members });
         let call =
             Call::api(Method::POST, self.endpoint(&["v1", "me", "conversations"])).json(&body)?;
@@ -56,22 +41,13 @@ impl Client {
         self.create_conversation(&[user_id]).await
     }
 
-    fn messages_url(&self, conversation_id: &str, query: &Query) -> Result<url::Url> {
-        check_id("conversation_id", conversation_id)?;
-        Ok(self.endpoint_with(
-            &["v1", "me", "conversations", conversation_id, "messages"],
-            &query.to_pairs()?,
-        ))
-    }
-
     /// One page of a conversation's messages, oldest first (`chat`).
     pub async fn list_messages(
         &self,
         conversation_id: &str,
         query: &Query,
     ) -> Result<Page<Message>> {
-        let url = self.messages_url(conversation_id, query)?;
-        self.send_json(Call::api(Method::GET, url)).await
+        self.first_page(&messages_of(conversation_id)?, query).await
     }
 
     /// The pages of a conversation's messages, oldest first, the next one prefetched.
@@ -80,10 +56,7 @@ impl Client {
         conversation_id: &str,
         query: &Query,
     ) -> Result<PageStream<Message>> {
-        Ok(PageStream::new(
-            self.clone(),
-            self.messages_url(conversation_id, query)?,
-        ))
+        self.pages(&messages_of(conversation_id)?, query)
     }
 
     /// Every message of a conversation, oldest first (the next page prefetched).
@@ -101,23 +74,10 @@ impl Client {
         message: &NewMessage,
     ) -> Result<Message> {
         check_id("conversation_id", conversation_id)?;
-        let len = message.text.chars().count();
-        if len == 0 || message.text.trim().is_empty() {
-            return Err(Error::invalid("text", "must not be empty"));
-        }
-        if len > 4000 {
-            return Err(Error::invalid("text", "must be at most 4000 characters"));
-        }
+        message.validate()?;
         let mut body = message.clone();
-        match &body.client_message_id {
-            Some(id) if id.is_empty() || id.chars().count() > 100 => {
-                return Err(Error::invalid(
-                    "client_message_id",
-                    "must be 1 to 100 characters",
-                ));
-            }
-            Some(_) => {}
-            None => body.client_message_id = Some(crate::retry::idempotency_key()),
+        if body.client_message_id.is_none() {
+            body.client_message_id = Some(crate::retry::idempotency_key());
         }
         let url = self.endpoint(&["v1", "me", "conversations", conversation_id, "messages"]);
         self.send_json(Call::api(Method::POST, url).json(&body)?)
@@ -129,4 +89,9 @@ impl Client {
         self.send_message(conversation_id, &NewMessage::new(text))
             .await
     }
+}
+
+/// The messages of a conversation (its id checked).
+fn messages_of(conversation_id: &str) -> Result<Collection> {
+    Collection::from_name("messages", Some(conversation_id))
 }

@@ -3,10 +3,11 @@
 use reqwest::Method;
 
 use crate::client::Client;
+use crate::collections::Collection;
 use crate::delta::{DeltaStream, DeltaSync};
 use crate::error::{Error, Result, check_id};
 use crate::models::{Contact, ContactUpdate, NewContact};
-use crate::odata::{MAX_PAGE_SIZE, Query};
+use crate::odata::Query;
 use crate::paging::{ItemStream, Page, PageStream};
 use crate::transport::Call;
 
@@ -21,19 +22,14 @@ fn check_etag(if_match: Option<&str>) -> Result<Option<String>> {
 }
 
 impl Client {
-    fn contacts_url(&self, query: &Query) -> Result<url::Url> {
-        Ok(self.endpoint_with(&["v1", "me", "contacts"], &query.to_pairs()?))
-    }
-
     /// One page of contacts (`contacts.read`).
     pub async fn list_contacts(&self, query: &Query) -> Result<Page<Contact>> {
-        let url = self.contacts_url(query)?;
-        self.send_json(Call::api(Method::GET, url)).await
+        self.first_page(&Collection::Contacts, query).await
     }
 
     /// The pages of contacts matching the query, the next one prefetched.
     pub fn contact_pages(&self, query: &Query) -> Result<PageStream<Contact>> {
-        Ok(PageStream::new(self.clone(), self.contacts_url(query)?))
+        self.pages(&Collection::Contacts, query)
     }
 
     /// Every contact matching the query, page after page (the next page prefetched).
@@ -55,9 +51,7 @@ impl Client {
 
     /// Creates a contact (`contacts.write`). Safe to retry: one `Idempotency-Key` per call.
     pub async fn create_contact(&self, contact: &NewContact) -> Result<Contact> {
-        if contact.display_name.trim().is_empty() {
-            return Err(Error::invalid("display_name", "must not be empty"));
-        }
+        contact.validate()?;
         let call =
             Call::api(Method::POST, self.endpoint(&["v1", "me", "contacts"])).json(contact)?;
         self.send_json(call).await
@@ -72,13 +66,7 @@ impl Client {
         if_match: Option<&str>,
     ) -> Result<Contact> {
         check_id("id", id)?;
-        if update
-            .display_name
-            .as_deref()
-            .is_some_and(|n| n.trim().is_empty())
-        {
-            return Err(Error::invalid("display_name", "must not be empty"));
-        }
+        update.validate()?;
         let mut call =
             Call::api(Method::PATCH, self.endpoint(&["v1", "me", "contacts", id])).json(update)?;
         call.if_match = check_etag(if_match)?;
@@ -103,20 +91,11 @@ impl Client {
         let pages = match delta_link {
             Some(link) => self.pages_from(link)?,
             None => {
-                let mut query = Vec::new();
-                if let Some(n) = page_size {
-                    if !(1..=MAX_PAGE_SIZE).contains(&n) {
-                        return Err(Error::invalid(
-                            "page_size",
-                            format!("must be 1 to {MAX_PAGE_SIZE}"),
-                        ));
-                    }
-                    query.push(("$top".to_string(), n.to_string()));
-                }
-                PageStream::new(
-                    self.clone(),
-                    self.endpoint_with(&["v1", "me", "contacts", "delta"], &query),
-                )
+                let query = Query {
+                    top: page_size,
+                    ..Query::default()
+                };
+                self.pages(&Collection::ContactsDelta, &query)?
             }
         };
         Ok(ItemStream::new(pages))
@@ -129,7 +108,7 @@ impl Client {
     }
 
     /// [`Client::sync_contacts`] with the page size of a first round (1 to
-    /// [`MAX_PAGE_SIZE`]; `None`: the server's default). Later rounds follow the stored
+    /// [`crate::MAX_PAGE_SIZE`]; `None`: the server's default). Later rounds follow the stored
     /// link, which carries the size it was made with.
     pub async fn sync_contacts_with(
         &self,

@@ -25,6 +25,7 @@ use crate::client::Client;
 use crate::error::{Error, Result, check_id};
 use crate::models::Event;
 use crate::retry::{parse_retry_after, retryable_status};
+use crate::targets::EVENTS;
 use crate::transport::{Raw, error_from};
 
 /// Options of [`Client::events`].
@@ -262,7 +263,7 @@ impl Client {
             let status = response.status().as_u16();
             if status == 401 && !renewed && self.can_renew() {
                 renewed = true;
-                tracing::debug!("events handshake: 401, renewing the tokens once");
+                tracing::info!(target: EVENTS, "events handshake: 401, renewing the tokens once");
                 if let Some(failed) = &token {
                     self.renew(Some(failed))
                         .await
@@ -322,7 +323,7 @@ impl Client {
                     {
                         return Err(e);
                     }
-                    tracing::debug!(attempt, error = %e, "events socket: retrying");
+                    tracing::info!(target: EVENTS, attempt, error = %e, "events socket: retrying");
                     tokio::time::sleep(after.unwrap_or_else(|| policy.backoff(attempt))).await;
                 }
             }
@@ -379,7 +380,11 @@ impl Runner {
                 match self.serve(ws).await {
                     Served::Stop => return,
                     Served::Dropped { frames } => {
-                        tracing::debug!(last_seq = ?self.last_seq, "events socket dropped; reconnecting");
+                        tracing::info!(
+                            target: EVENTS,
+                            last_seq = self.last_seq,
+                            "events socket dropped; reconnecting"
+                        );
                         if frames {
                             failures = 0;
                         }
@@ -402,10 +407,12 @@ impl Runner {
             match connected {
                 Ok((ws, handshake_seq)) => {
                     self.last_seq = self.last_seq.or(handshake_seq);
-                    self.reconnects.fetch_add(1, Ordering::Relaxed);
+                    let reconnects = self.reconnects.fetch_add(1, Ordering::Relaxed) + 1;
+                    tracing::info!(target: EVENTS, since, reconnects, "events socket reconnected");
                     socket = Some(ws);
                 }
                 Err(ConnectError::Fatal(e)) => {
+                    tracing::warn!(target: EVENTS, error = %e, "events socket: giving up");
                     let _ = self.tx.send(Err(e)).await;
                     return;
                 }
@@ -413,10 +420,16 @@ impl Runner {
                     if failures >= policy.max_attempts
                         || after.is_some_and(|a| a > policy.max_retry_after)
                     {
+                        tracing::warn!(target: EVENTS, failures, error = %e, "events socket: giving up");
                         let _ = self.tx.send(Err(e)).await;
                         return;
                     }
-                    tracing::debug!(failures, error = %e, "events socket: reconnection failed");
+                    tracing::warn!(
+                        target: EVENTS,
+                        failures,
+                        error = %e,
+                        "events socket: reconnection failed"
+                    );
                     retry_after = after;
                 }
             }
@@ -476,7 +489,7 @@ impl Runner {
                 },
                 () = tick => {
                     if awaiting_pong {
-                        tracing::debug!("events socket: no answer to a ping");
+                        tracing::debug!(target: EVENTS, "events socket: no answer to a ping");
                         return Served::Dropped { frames: received };
                     }
                     awaiting_pong = true;
@@ -495,7 +508,7 @@ impl Runner {
         let frame: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
-                tracing::warn!(error = %e, "events socket: a frame is not JSON; ignored");
+                tracing::warn!(target: EVENTS, error = %e, "events socket: a frame is not JSON; ignored");
                 return None;
             }
         };
@@ -511,7 +524,7 @@ impl Runner {
         match (kind.as_str(), seq) {
             ("pong", _) => None,
             ("error", _) => {
-                tracing::warn!(message = %text_of("message"), "events socket: the server refused a client frame");
+                tracing::warn!(target: EVENTS, message = %text_of("message"), "events socket: the server refused a client frame");
                 None
             }
             ("typing", _) => Some(Delivery {

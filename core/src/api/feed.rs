@@ -2,35 +2,24 @@
 
 use reqwest::Method;
 
-use crate::api::social::check_len;
 use crate::client::Client;
-use crate::error::{Error, Result, check_id};
-use crate::models::{Activity, ActivityType, NewActivity};
+use crate::collections::Collection;
+use crate::error::{Result, check_id};
+use crate::limits::check_idempotency_key;
+use crate::models::{Activity, NewActivity};
 use crate::odata::Query;
 use crate::paging::{ItemStream, Page, PageStream};
 use crate::transport::{Call, Replay};
 
-fn check_http_url(name: &str, value: &str) -> Result<()> {
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        _ => Err(Error::invalid(name, "must be an http or https URL")),
-    }
-}
-
 impl Client {
-    fn feed_url(&self, segment: &str, query: &Query) -> Result<url::Url> {
-        Ok(self.endpoint_with(&["v1", "me", segment], &query.to_pairs()?))
-    }
-
     /// One page of my feed: my own and my friends' activities, newest first (`feed.read`).
     pub async fn list_feed(&self, query: &Query) -> Result<Page<Activity>> {
-        let url = self.feed_url("feed", query)?;
-        self.send_json(Call::api(Method::GET, url)).await
+        self.first_page(&Collection::Feed, query).await
     }
 
     /// The pages of my feed, the next one prefetched.
     pub fn feed_pages(&self, query: &Query) -> Result<PageStream<Activity>> {
-        Ok(PageStream::new(self.clone(), self.feed_url("feed", query)?))
+        self.pages(&Collection::Feed, query)
     }
 
     /// Every activity of my feed, newest first (the next page prefetched).
@@ -40,16 +29,12 @@ impl Client {
 
     /// One page of my own activities (`feed.read`).
     pub async fn list_activities(&self, query: &Query) -> Result<Page<Activity>> {
-        let url = self.feed_url("activities", query)?;
-        self.send_json(Call::api(Method::GET, url)).await
+        self.first_page(&Collection::Activities, query).await
     }
 
     /// The pages of my own activities, the next one prefetched.
     pub fn activity_pages(&self, query: &Query) -> Result<PageStream<Activity>> {
-        Ok(PageStream::new(
-            self.clone(),
-            self.feed_url("activities", query)?,
-        ))
+        self.pages(&Collection::Activities, query)
     }
 
     /// Every one of my own activities (the next page prefetched).
@@ -89,38 +74,7 @@ impl Client {
 
     /// The checked `POST /v1/me/activities` of an activity.
     fn activity_call(&self, activity: &NewActivity) -> Result<Call> {
-        if let ActivityType::Other(kind) = &activity.kind {
-            return Err(Error::invalid(
-                "kind",
-                format!("`{kind}` is not Note, Share, Like or Status"),
-            ));
-        }
-        if let Some(c) = &activity.content {
-            check_len("content", c, 5000)?;
-        }
-        if let Some(n) = &activity.name {
-            check_len("name", n, 280)?;
-        }
-        if let Some(u) = &activity.url {
-            check_http_url("url", u)?;
-        }
-        if let Some(i) = &activity.image {
-            check_http_url("image", &i.url)?;
-        }
-        match activity.kind {
-            ActivityType::Note
-                if activity
-                    .content
-                    .as_deref()
-                    .is_none_or(|c| c.trim().is_empty()) =>
-            {
-                return Err(Error::invalid("content", "a Note needs content"));
-            }
-            ActivityType::Share if activity.url.is_none() => {
-                return Err(Error::invalid("url", "a Share needs a url"));
-            }
-            _ => {}
-        }
+        activity.validate()?;
         Call::api(Method::POST, self.endpoint(&["v1", "me", "activities"])).json(activity)
     }
 
@@ -133,15 +87,4 @@ impl Client {
         ))
         .await
     }
-}
-
-/// An `Idempotency-Key` of the caller's: 1 to 255 visible ASCII characters.
-fn check_idempotency_key(key: &str) -> Result<()> {
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid(
-            "idempotency_key",
-            "must be 1 to 255 visible ASCII characters",
-        ));
-    }
-    Ok(())
 }

@@ -167,6 +167,7 @@ impl Client {
                 status: None,
                 error,
                 description: param("error_description"),
+                request_id: None,
             });
         }
         let code = param("code")
@@ -187,7 +188,7 @@ impl Client {
         }
         self.session
             .set_renewal(crate::session::Renewal::RefreshToken);
-        self.session.install(&tokens);
+        self.install_tokens(&tokens).await?;
         Ok(tokens)
     }
 }

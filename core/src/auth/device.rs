@@ -56,7 +56,7 @@ impl Client {
             Ok(response) => {
                 let tokens = TokenSet::from_response(response);
                 self.session.set_renewal(Renewal::RefreshToken);
-                self.session.install(&tokens);
+                self.install_tokens(&tokens).await?;
                 Ok(DevicePoll::Complete(tokens))
             }
             Err(Error::OAuth { error, .. }) if error == "authorization_pending" => {

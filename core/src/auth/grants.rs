@@ -10,13 +10,14 @@ use crate::session::Renewal;
 use crate::tokens::{TokenResponse, TokenSet};
 use crate::transport::{Auth, Body, Call, Replay};
 
-/// Which kind of token is being revoked or introspected (a hint to the server).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenTypeHint {
-    /// An access token.
-    AccessToken,
-    /// A refresh token.
-    RefreshToken,
+closed_enum! {
+    /// Which kind of token is being revoked or introspected (a hint to the server).
+    TokenTypeHint as "hint" {
+        /// An access token.
+        AccessToken = "access_token",
+        /// A refresh token.
+        RefreshToken = "refresh_token",
+    }
 }
 
 impl Client {
@@ -61,7 +62,7 @@ impl Client {
         let scopes: Vec<String> = scopes.iter().map(|s| s.as_ref().to_string()).collect();
         let tokens = self.request_client_credentials(&scopes).await?;
         self.session.set_renewal(Renewal::ClientCredentials(scopes));
-        self.session.install(&tokens);
+        self.install_tokens(&tokens).await?;
         Ok(tokens)
     }
 
@@ -97,10 +98,6 @@ fn token_form(token: &str, hint: Option<TokenTypeHint>) -> Result<Vec<(String, S
     }
     let mut form = vec![("token".to_string(), token.to_string())];
     if let Some(h) = hint {
-        let h = match h {
-            TokenTypeHint::AccessToken => "access_token",
-            TokenTypeHint::RefreshToken => "refresh_token",
-        };
         form.push(("token_type_hint".to_string(), h.to_string()));
     }
     Ok(form)

@@ -7,6 +7,7 @@ use super::{Extra, Person};
 
 /// A chat message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Message id.
@@ -37,6 +38,7 @@ pub struct Message {
 
 /// A conversation with friends.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     /// Conversation id.
@@ -62,6 +64,7 @@ pub struct Conversation {
 /// A message to send. Without `client_message_id` the client makes one, so retries of
 /// the send (and the send itself, if replayed) never post it twice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct NewMessage {
     /// Its text (1..4000 characters).

@@ -6,8 +6,50 @@ use serde::{Deserialize, Serialize};
 
 use super::Extra;
 
+string_enum! {
+    /// Type of a contact's (or the user's) email address (`ContactEmail::kind`).
+    EmailType {
+        /// Home.
+        Home = "home",
+        /// Work.
+        Work = "work",
+        /// Other (the server's default).
+        #[default]
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Type of a contact's phone number (`ContactPhoneNumber::kind`).
+    PhoneType {
+        /// Mobile (the server's default).
+        #[default]
+        Mobile = "mobile",
+        /// Home.
+        Home = "home",
+        /// Work.
+        Work = "work",
+        /// Other.
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Type of a contact's postal address (`ContactAddress::kind`).
+    AddressType {
+        /// Home.
+        Home = "home",
+        /// Work.
+        Work = "work",
+        /// Other.
+        #[default]
+        Other = "other",
+    }
+}
+
 /// Name parts of a contact.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactName {
     /// Given name.
@@ -29,6 +71,7 @@ pub struct ContactName {
 
 /// An email address of a contact.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactEmail {
     /// The address.
@@ -57,6 +100,7 @@ impl ContactEmail {
 
 /// A phone number of a contact.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactPhoneNumber {
     /// The number.
@@ -71,6 +115,7 @@ pub struct ContactPhoneNumber {
 
 /// A postal address of a contact.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactAddress {
     /// `home`, `work` or `other`.
@@ -101,6 +146,7 @@ pub struct ContactAddress {
 
 /// An organization a contact belongs to.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactOrganization {
     /// Organization name.
@@ -116,6 +162,7 @@ pub struct ContactOrganization {
 /// A contact of the user's address book. With `$select`, only the selected fields (and
 /// `id`, `etag`) are filled; the others keep their defaults.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// Version, for `If-Match` (same as the `ETag` header).
@@ -229,6 +276,7 @@ optional {
 
 /// A new contact (`POST /v1/me/contacts`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct NewContact {
     /// Display name (required, 1..256 characters).
@@ -278,6 +326,7 @@ impl NewContact {
 
 /// Merge-patch of a contact's name: `Some(None)` removes a part.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactNameUpdate {
     /// Given name.
@@ -313,6 +362,7 @@ pub struct ContactNameUpdate {
 /// Merge-patch of a contact (`PATCH /v1/me/contacts/{id}`): `None` leaves a field as it
 /// is, `Some(None)` clears a nullable field, lists replace the stored list whole.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactUpdate {
     /// Display name.
@@ -361,6 +411,7 @@ pub struct ContactUpdate {
 
 /// A Portable Contacts 1.0 response (`/portablecontacts/@me/@all`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PocoPage {
     /// 1-based index of the first entry.

@@ -5,8 +5,31 @@ use serde::{Deserialize, Serialize};
 
 use super::{Activity, Contact, Extra, Message, Presence};
 
+string_enum! {
+    /// The `type` of a live-events frame. Types this version does not know (e.g. test
+    /// events published through the mock) are kept in `Unknown`.
+    EventType {
+        /// A message in one of my conversations.
+        #[default]
+        MessageCreated = "message.created",
+        /// A friend's (or my) presence changed.
+        PresenceChanged = "presence.changed",
+        /// A friend's (or my) status changed.
+        StatusChanged = "status.changed",
+        /// A friend posted an activity.
+        ActivityCreated = "activity.created",
+        /// One of my contacts changed.
+        ContactChanged = "contact.changed",
+        /// Another member of a conversation is typing (not logged).
+        Typing = "typing",
+        /// Events were lost: reload the state.
+        Resync = "resync",
+    }
+}
+
 /// A user's presence changed (`presence.changed`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceChange {
     /// The user.
@@ -21,6 +44,7 @@ pub struct PresenceChange {
 
 /// A user's status changed (`status.changed`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusChange {
     /// The user.
@@ -49,6 +73,7 @@ pub struct StatusChange {
 /// One live event. Logged events (all but `Typing` and `Resync`) carry a sequence number,
 /// see [`crate::EventStream::last_seq`].
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum Event {
     /// A message in one of my conversations (mine included).
@@ -113,6 +138,11 @@ impl Serialize for Event {
 }
 
 impl Event {
+    /// The event's type (see [`Event::kind`] for its wire text).
+    pub fn event_type(&self) -> EventType {
+        EventType::from(self.kind())
+    }
+
     /// The wire `type` of the event.
     pub fn kind(&self) -> &str {
         match self {

@@ -5,8 +5,43 @@ use serde::{Deserialize, Serialize};
 use super::Extra;
 use crate::secret::Secret;
 
+string_enum! {
+    /// An OAuth scope of the API (DESIGN §2.1). Scopes this version does not know are
+    /// kept in `Unknown`.
+    Scope {
+        /// Sign-in with OpenID Connect (an id token).
+        #[default]
+        Openid = "openid",
+        /// The profile: read.
+        Profile = "profile",
+        /// The user's email addresses.
+        Email = "email",
+        /// A refresh token, for access while the user is away.
+        OfflineAccess = "offline_access",
+        /// The profile: change.
+        ProfileWrite = "profile.write",
+        /// The status message and presence: change.
+        StatusWrite = "status.write",
+        /// Contacts: read.
+        ContactsRead = "contacts.read",
+        /// Contacts: change.
+        ContactsWrite = "contacts.write",
+        /// Friends: read.
+        FriendsRead = "friends.read",
+        /// Invitations.
+        FriendsInvite = "friends.invite",
+        /// The feed: read.
+        FeedRead = "feed.read",
+        /// The feed: post.
+        FeedWrite = "feed.write",
+        /// Conversations, messages and live chat events.
+        Chat = "chat",
+    }
+}
+
 /// Claims about the user (`GET /oauth/userinfo`), as the scopes allow.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UserInfo {
     /// The user's id.
     pub sub: String,
@@ -41,6 +76,7 @@ pub struct UserInfo {
 
 /// What the server says about a token (`POST /oauth/introspect`, RFC 7662).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Introspection {
     /// Whether the token is valid now.
     pub active: bool,
@@ -79,6 +115,7 @@ pub struct Introspection {
 /// A started device authorization (RFC 8628): show `user_code` and `verification_uri`
 /// to the user, then poll with [`crate::Client::poll_device_token`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceAuthorization {
     /// The code the client polls with (secret).
     pub device_code: Secret,
@@ -102,6 +139,7 @@ fn default_interval() -> u64 {
 
 /// The claims of a validated OpenID Connect id token.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct IdTokenClaims {
     /// Issuer.
     pub iss: String,

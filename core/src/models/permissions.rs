@@ -7,6 +7,7 @@ use super::Extra;
 
 /// The calling app's grant from the user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Permissions {
     /// The app.

@@ -5,66 +5,26 @@ use serde::{Deserialize, Serialize};
 
 use super::Extra;
 
-/// Presence of a user. Values this version does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum Presence {
-    /// Online.
-    Online,
-    /// Away.
-    Away,
-    /// Busy.
-    Busy,
-    /// Online but shown offline.
-    Invisible,
-    /// Offline.
-    #[default]
-    Offline,
-    /// A value this version of the client does not know.
-    Other(String),
-}
-
-impl Presence {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Presence::Online => "online",
-            Presence::Away => "away",
-            Presence::Busy => "busy",
-            Presence::Invisible => "invisible",
-            Presence::Offline => "offline",
-            Presence::Other(s) => s,
-        }
-    }
-}
-
-impl From<&str> for Presence {
-    fn from(s: &str) -> Presence {
-        match s {
-            "online" => Presence::Online,
-            "away" => Presence::Away,
-            "busy" => Presence::Busy,
-            "invisible" => Presence::Invisible,
-            "offline" => Presence::Offline,
-            other => Presence::Other(other.to_string()),
-        }
-    }
-}
-
-impl Serialize for Presence {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Presence {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Presence, D::Error> {
-        let s = String::deserialize(d)?;
-        Ok(Presence::from(s.as_str()))
+string_enum! {
+    /// Presence of a user. Values this version does not know are kept in `Unknown`.
+    Presence {
+        /// Online.
+        Online = "online",
+        /// Away.
+        Away = "away",
+        /// Busy.
+        Busy = "busy",
+        /// Online but shown offline.
+        Invisible = "invisible",
+        /// Offline.
+        #[default]
+        Offline = "offline",
     }
 }
 
 /// Given and family name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PersonName {
     /// Given name.
@@ -80,6 +40,7 @@ pub struct PersonName {
 
 /// An email of the signed-in user (needs the `email` scope).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct MeEmail {
     /// The address.
@@ -97,6 +58,7 @@ pub struct MeEmail {
 
 /// A status message with presence.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// The message (≤ 280 characters).
@@ -115,6 +77,7 @@ pub struct Status {
 
 /// The signed-in user's profile (`GET /v1/me`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     /// User id.
@@ -154,6 +117,7 @@ pub struct Me {
 
 /// Name changes of a [`MeUpdate`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct NameUpdate {
     /// New given name.
@@ -166,6 +130,7 @@ pub struct NameUpdate {
 
 /// Changes to the profile (`PATCH /v1/me`); absent fields are unchanged.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct MeUpdate {
     /// New display name (1..100 characters).
@@ -188,6 +153,7 @@ pub struct MeUpdate {
 
 /// The public profile of any user (`GET /v1/users/{id}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicProfile {
     /// User id.

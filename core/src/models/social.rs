@@ -7,6 +7,7 @@ use super::{Extra, Presence};
 
 /// A friend's status message (`Friend::status`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct FriendStatus {
     /// The message (may be empty).
@@ -22,6 +23,7 @@ pub struct FriendStatus {
 
 /// A user connected to me (`GET /v1/me/friends`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Friend {
     /// User id.
@@ -52,6 +54,7 @@ pub struct Friend {
 
 /// A status change (`PUT /v1/me/status`): at least one of the two fields.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusUpdate {
     /// The new message (≤ 280 characters; empty clears it).
@@ -81,7 +84,7 @@ impl StatusUpdate {
 }
 
 string_enum! {
-    /// State of an invitation. Values this version does not know are kept in `Other`.
+    /// State of an invitation. Values this version does not know are kept in `Unknown`.
     InvitationStatus {
         /// Not answered yet.
         #[default]
@@ -95,6 +98,7 @@ string_enum! {
 
 /// An invitation to become friends.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     /// Invitation id.
@@ -128,6 +132,7 @@ pub struct Invitation {
 
 /// A new invitation: by email or by contact id (exactly one), with an optional message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct NewInvitation {
     /// The address to invite.
@@ -166,7 +171,7 @@ impl NewInvitation {
 }
 
 string_enum! {
-    /// Type of an activity. Values this version does not know are kept in `Other`.
+    /// Type of an activity. Values this version does not know are kept in `Unknown`.
     ActivityType {
         /// A note (`content`).
         #[default]
@@ -182,6 +187,7 @@ string_enum! {
 
 /// A user as named in activities, conversations and messages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// User id.
@@ -196,6 +202,7 @@ pub struct Person {
 
 /// An image of an activity.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityImage {
     /// Its URL (`http`/`https`).
@@ -217,6 +224,7 @@ impl ActivityImage {
 
 /// The app that posted an activity.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Generator {
     /// The app's client id.
@@ -231,6 +239,7 @@ pub struct Generator {
 
 /// An Activity Streams 2.0 item of the feed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct Activity {
     /// Activity id.
@@ -270,6 +279,7 @@ pub struct Activity {
 
 /// A new activity (`POST /v1/me/activities`). A `Note` needs `content`, a `Share` a `url`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct NewActivity {
     /// Its type.

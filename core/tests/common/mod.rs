@@ -1,13 +1,18 @@
 //! Shared helpers of the client's integration tests: each test starts an in-process mock
-//! server and drives its control plane (`/_mock`) over plain HTTP.
+//! server and drives it through its typed control plane (`MockServer::control()`).
 #![allow(dead_code)]
 
 pub mod browser;
 pub mod schema;
 
+use std::time::Duration;
+
 use messenger_connect::{Client, ClientBuilder, RetryPolicy, TokenResponse, TokenSet};
-use messenger_connect_mock::{MockConfig, MockServer, MockUser};
-use serde_json::{Value, json};
+use messenger_connect_mock::control::{
+    ActAs, FaultSpec, JournalEntry, JournalFilter, NewApp, TokenRequest,
+};
+use messenger_connect_mock::{Control, MockConfig, MockServer, MockUser};
+use serde_json::Value;
 
 /// Every scope of the contract.
 pub const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
@@ -15,9 +20,15 @@ pub const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
 /// The redirect URI every test app registers.
 pub const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
 
-/// A running mock, a raw HTTP client for its control plane, and its seeded users.
+/// The longest a test of the network and live events may run before it fails by name
+/// (see [`messenger_connect_mock::deadline`]).
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+/// A running mock, its control plane, a raw HTTP client (for pages and raw requests) and
+/// its seeded users.
 pub struct Env {
     pub server: MockServer,
+    pub control: Control,
     pub http: reqwest::Client,
     pub base: String,
     pub users: Vec<MockUser>,
@@ -28,6 +39,10 @@ pub struct Env {
 pub struct App {
     pub id: String,
     pub secret: Option<String>,
+}
+
+fn strings(scopes: &[&str]) -> Vec<String> {
+    scopes.iter().map(|s| s.to_string()).collect()
 }
 
 impl Env {
@@ -42,52 +57,57 @@ impl Env {
         let server = MockServer::start(config).expect("mock server starts");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
             .build()
             .expect("http client");
-        let base = server.url().to_string();
-        let users = server.users();
         Env {
+            control: server.control(),
+            base: server.url().to_string(),
+            users: server.users(),
             server,
             http,
-            base,
-            users,
         }
-    }
-
-    /// A control-plane call; returns status and JSON body.
-    pub async fn control(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("control request");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// Registers an app allowed every scope (confidential unless `public`).
     pub async fn app(&self, public: bool) -> App {
-        let (status, body) = self
-            .control(
-                reqwest::Method::POST,
-                "/_mock/clients",
-                Some(json!({"name": "Client Test", "redirectUris": [REDIRECT_URI], "public": public, "scopes": ALL_SCOPES})),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        let app = self
+            .control
+            .create_app(&NewApp {
+                redirect_uris: vec![REDIRECT_URI.to_string()],
+                public,
+                ..NewApp::new("Client Test")
+            })
+            .expect("app registered");
         App {
-            id: body["clientId"].as_str().expect("clientId").to_string(),
-            secret: body["clientSecret"].as_str().map(str::to_string),
+            id: app.client_id,
+            secret: app.client_secret,
         }
     }
 
-    /// A token response for seed user `user`, minted by `/_mock/tokens`.
+    /// The token response `/_mock/tokens` mints for seed user `user`.
+    pub fn minted(
+        &self,
+        user: usize,
+        app: &App,
+        scopes: &[&str],
+        expires_in: Option<i64>,
+    ) -> TokenResponse {
+        let minted = self
+            .control
+            .mint_token(&TokenRequest {
+                user_id: self.users[user].id.clone(),
+                client_id: app.id.clone(),
+                scopes: strings(scopes),
+                expires_in,
+            })
+            .expect("tokens minted");
+        serde_json::to_value(minted)
+            .and_then(serde_json::from_value)
+            .expect("a token response")
+    }
+
+    /// Tokens for seed user `user`, minted by the control plane.
     pub async fn mint(
         &self,
         user: usize,
@@ -95,16 +115,7 @@ impl Env {
         scopes: &[&str],
         expires_in: Option<i64>,
     ) -> TokenSet {
-        let mut body = json!({"userId": self.users[user].id, "clientId": app.id, "scopes": scopes});
-        if let Some(e) = expires_in {
-            body["expiresIn"] = json!(e);
-        }
-        let (status, body) = self
-            .control(reqwest::Method::POST, "/_mock/tokens", Some(body))
-            .await;
-        assert_eq!(status, 200, "{body}");
-        let response: TokenResponse = serde_json::from_value(body).expect("token response");
-        TokenSet::from_response(response)
+        TokenSet::from_response(self.minted(user, app, scopes, expires_in))
     }
 
     /// A client builder for this server and app (fast retries).
@@ -114,8 +125,8 @@ impl Env {
             .redirect_uri(REDIRECT_URI)
             .no_proxy()
             .retry_policy(RetryPolicy {
-                initial_backoff: std::time::Duration::from_millis(10),
-                max_backoff: std::time::Duration::from_millis(100),
+                initial_backoff: Duration::from_millis(10),
+                max_backoff: Duration::from_millis(100),
                 ..RetryPolicy::default()
             });
         if let Some(s) = &app.secret {
@@ -133,44 +144,40 @@ impl Env {
     }
 
     /// Journal entries whose path starts with `path`.
-    pub async fn journal(&self, path: &str) -> Vec<Value> {
-        let (status, body) = self
-            .control(
-                reqwest::Method::GET,
-                &format!("/_mock/requests?path={path}"),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200);
-        body["requests"].as_array().cloned().unwrap_or_default()
+    pub async fn journal(&self, path: &str) -> Vec<JournalEntry> {
+        self.control.requests(&JournalFilter::path(path))
     }
 
     /// Forgets the journal.
     pub async fn clear_journal(&self) {
-        let (status, _) = self
-            .control(reqwest::Method::DELETE, "/_mock/requests", None)
-            .await;
-        assert_eq!(status, 204);
+        self.control.clear_requests();
     }
 
-    /// Installs a fault.
-    pub async fn fault(&self, spec: Value) {
-        let (status, body) = self
-            .control(reqwest::Method::POST, "/_mock/faults", Some(spec))
-            .await;
-        assert_eq!(status, 201, "{body}");
+    /// Arms a fault; returns its id.
+    pub async fn fault(&self, spec: FaultSpec) -> String {
+        self.control.add_fault(spec).expect("fault armed")
     }
 
     /// Moves the server clock forward.
     pub async fn advance(&self, seconds: i64) {
-        let (status, body) = self
-            .control(
-                reqwest::Method::POST,
-                "/_mock/clock",
-                Some(json!({"advanceSeconds": seconds})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
+        self.control.advance_clock(seconds).expect("clock moved");
+    }
+
+    /// `method /v1/me/{rest}` as seed user `user` with every scope; the JSON answer
+    /// (failing the test on a status of 400 or more).
+    pub async fn act_as(
+        &self,
+        user: usize,
+        method: &str,
+        rest: &str,
+        body: Option<Value>,
+    ) -> Value {
+        let mut call = ActAs::new(&self.users[user].id, method, rest);
+        call.body = body;
+        match self.control.act_as(&call).await {
+            Ok(r) => r.body,
+            Err(e) => panic!("act-as {method} {rest}: {e}"),
+        }
     }
 }
 

@@ -7,15 +7,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
 
+use super::ops;
+use super::types::{EventLog, NewEvent};
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::query_pairs;
 use crate::state::AppState;
-use crate::validate;
 
 /// Routes of the events control.
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/_mock/events/{user_id}", get(read_log).post(publish))
 }
 
@@ -26,7 +26,7 @@ async fn read_log(
     State(app): State<AppState>,
     Path(user_id): Path<String>,
     RawQuery(query): RawQuery,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<EventLog>> {
     let since = match query_pairs(query.as_deref())
         .into_iter()
         .find(|(k, _)| k == "since")
@@ -36,14 +36,7 @@ async fn read_log(
             .parse::<u64>()
             .map_err(|_| ApiError::validation("since", "'since' must be a non-negative integer"))?,
     };
-    let mut world = app.world.lock();
-    if !world.users.contains_key(&user_id) {
-        return Err(ApiError::not_found("the user").target("userId"));
-    }
-    let (events, seq, resync) = crate::events::inspect(&mut world, &user_id, since);
-    Ok(axum::Json(
-        json!({ "events": events, "seq": seq, "resync": resync }),
-    ))
+    Ok(axum::Json(ops::events(&app, &user_id, since)?))
 }
 
 /// `POST /_mock/events/{userId} {"type", "data"?}` → 201 the frame, logged and pushed
@@ -53,23 +46,7 @@ async fn publish(
     Path(user_id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let map = validate::object(&body)?;
-    let kind = validate::string(map.get("type").unwrap_or(&Value::Null), "type", 1, 64)?;
-    if matches!(kind.as_str(), "resync" | "typing" | "pong" | "error") {
-        return Err(ApiError::validation(
-            "type",
-            format!("'{kind}' is a control frame, not an event type"),
-        ));
-    }
-    let data = match map.get("data") {
-        None | Some(Value::Null) => json!({}),
-        Some(v @ Value::Object(_)) => v.clone(),
-        Some(_) => return Err(ApiError::validation("data", "'data' must be an object")),
-    };
-    let mut world = app.world.lock();
-    if !world.users.contains_key(&user_id) {
-        return Err(ApiError::not_found("the user").target("userId"));
-    }
-    let frame = crate::events::record(&mut world, &user_id, &kind, data);
+    let event: NewEvent = super::parse(&body)?;
+    let frame = ops::publish_event(&app, &user_id, &event)?;
     Ok((StatusCode::CREATED, axum::Json(frame)).into_response())
 }

@@ -86,7 +86,7 @@ pub async fn authorize(
 }
 
 /// `ABCD-EFGH`, ignoring case, spaces and the dash.
-fn normalize(code: &str) -> String {
+pub fn normalize(code: &str) -> String {
     let letters: String = code
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -99,8 +99,31 @@ fn normalize(code: &str) -> String {
     }
 }
 
+/// Records `user_id`'s answer to the pending authorization `device_code` (the device
+/// page's buttons, and `POST /_mock/device/{userCode}`): allowing also records the
+/// consent; the device's next poll redeems it. Returns the grant's app and scopes.
+pub fn decide(
+    world: &mut World,
+    device_code: &str,
+    user_id: &str,
+    allow: bool,
+) -> Option<(String, std::collections::BTreeSet<String>)> {
+    let grant = world.device_grants.get_mut(device_code)?;
+    grant.decision = Some(if allow {
+        Ok(user_id.to_string())
+    } else {
+        Err(())
+    });
+    let (client_id, scopes) = (grant.client_id.clone(), grant.scopes.clone());
+    // Consent is given here, on the page; the device's next poll redeems it.
+    if allow {
+        crate::oauth::issue::record_consent(world, user_id, &client_id, &scopes);
+    }
+    Some((client_id, scopes))
+}
+
 /// The pending grant with this user code, if it is still valid.
-fn find(world: &World, user_code: &str) -> Option<String> {
+pub fn find(world: &World, user_code: &str) -> Option<String> {
     let now = world.now();
     world
         .device_grants
@@ -245,17 +268,7 @@ pub async fn submit(
         }
         Some(decision) => {
             let allow = decision == "allow";
-            let approved = match world.device_grants.get_mut(&device_code) {
-                Some(g) => {
-                    g.decision = Some(if allow { Ok(user_id.clone()) } else { Err(()) });
-                    allow.then(|| (g.client_id.clone(), g.scopes.clone()))
-                }
-                None => None,
-            };
-            // Consent is given here, on the page; the device's next poll redeems it.
-            if let Some((client_id, scopes)) = approved {
-                crate::oauth::issue::record_consent(&mut world, &user_id, &client_id, &scopes);
-            }
+            decide(&mut world, &device_code, &user_id, allow);
             let (title, text) = if allow {
                 ("Device connected", "You can go back to your device now.")
             } else {

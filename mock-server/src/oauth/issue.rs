@@ -102,6 +102,8 @@ pub fn issue(app: &App, world: &mut World, grant: Grant<'_>) -> Value {
                 scopes: grant.scopes.clone(),
                 expires: now + Duration::seconds(REFRESH_TTL_SECONDS),
                 retired: false,
+                retired_at: None,
+                successor: None,
                 revoked: false,
                 auth_time: grant.auth_time,
             },

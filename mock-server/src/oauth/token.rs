@@ -15,7 +15,7 @@ use super::browser::field;
 use super::client_auth;
 use super::issue::{self, Grant};
 use crate::error::OAuthError;
-use crate::state::{App, AppState, OAuthClient, World};
+use crate::state::{App, AppState, Family, OAuthClient, RefreshToken, World};
 
 /// The device-code grant type (RFC 8628).
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -196,6 +196,11 @@ fn refresh(
         ));
     }
     if token.retired {
+        if let Some(answer) = within_reuse_grace(world, &token, &family, now) {
+            // The client lost the answer to its exchange (a crash, a failed save) and
+            // asks again: the same tokens (RFC 9700 §4.14.2 allows this leeway).
+            return Ok(answer);
+        }
         // Reuse of a rotated token: someone else holds a copy. Revoke the whole family.
         revoke_family(world, &token.family);
         return Err(OAuthError::new(
@@ -234,10 +239,7 @@ fn refresh(
             asked
         }
     };
-    if let Some(t) = world.refresh_tokens.get_mut(value) {
-        t.retired = true;
-    }
-    Ok(issue::issue(
+    let answer = issue::issue(
         app,
         world,
         Grant {
@@ -247,7 +249,30 @@ fn refresh(
             auth_time: token.auth_time,
             expires_in: None,
         },
-    ))
+    );
+    let keep = world.refresh_reuse_grace_seconds > 0;
+    if let Some(t) = world.refresh_tokens.get_mut(value) {
+        t.retired = true;
+        t.retired_at = Some(now);
+        t.successor = keep.then(|| answer.clone());
+    }
+    Ok(answer)
+}
+
+/// The answer a retired refresh token's exchange gave, when it is presented again within
+/// the reuse grace period and its grant still stands.
+fn within_reuse_grace(
+    world: &World,
+    token: &RefreshToken,
+    family: &Family,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Value> {
+    let grace = world.refresh_reuse_grace_seconds;
+    let retired_at = token.retired_at?;
+    let fresh = grace > 0 && now < retired_at + Duration::seconds(grace);
+    (fresh && !family.revoked && !token.revoked)
+        .then(|| token.successor.clone())
+        .flatten()
 }
 
 fn client_credentials(

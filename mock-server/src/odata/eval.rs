@@ -1,17 +1,18 @@
-//! Evaluates a parsed `$filter` against a JSON item.
+//! Evaluates a parsed `$filter` against an item ([`Node`]: a parsed value or stored text).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde_json::Value;
 
 use super::filter::{CmpOp, Expr, Filter, Kind, Lit, Operand, PathRef, StrFn};
+use super::node::Node;
 
 /// A runtime value; `Other` is present but of no comparable type (an object, a bad string).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Val<'a> {
     Null,
-    Str(&'a str),
+    Str(Cow<'a, str>),
     Num(f64),
     Bool(bool),
     Time(DateTime<FixedOffset>),
@@ -20,14 +21,15 @@ enum Val<'a> {
 }
 
 impl Filter {
-    /// Whether `item` satisfies the filter.
-    pub fn matches(&self, item: &Value) -> bool {
+    /// Whether `item` (a `&serde_json::Value`, or a stored item's [`Node`]) satisfies the
+    /// filter.
+    pub fn matches<'a>(&self, item: impl Into<Node<'a>>) -> bool {
         let mut vars = Vec::new();
-        eval(&self.expr, item, &mut vars)
+        eval(&self.expr, item.into(), &mut vars)
     }
 }
 
-fn eval<'a>(e: &'a Expr, item: &'a Value, vars: &mut Vec<&'a Value>) -> bool {
+fn eval<'a>(e: &'a Expr, item: Node<'a>, vars: &mut Vec<Node<'a>>) -> bool {
     match e {
         Expr::Or(parts) => parts.iter().any(|p| eval(p, item, vars)),
         Expr::And(parts) => parts.iter().all(|p| eval(p, item, vars)),
@@ -36,43 +38,43 @@ fn eval<'a>(e: &'a Expr, item: &'a Value, vars: &mut Vec<&'a Value>) -> bool {
             let a = value(l, item, vars);
             let b = value(r, item, vars);
             match op {
-                CmpOp::Eq => equal(a, b),
-                CmpOp::Ne => !equal(a, b),
-                CmpOp::Gt => order(a, b) == Some(Ordering::Greater),
-                CmpOp::Ge => matches!(order(a, b), Some(Ordering::Greater | Ordering::Equal)),
-                CmpOp::Lt => order(a, b) == Some(Ordering::Less),
-                CmpOp::Le => matches!(order(a, b), Some(Ordering::Less | Ordering::Equal)),
+                CmpOp::Eq => equal(&a, &b),
+                CmpOp::Ne => !equal(&a, &b),
+                CmpOp::Gt => order(&a, &b) == Some(Ordering::Greater),
+                CmpOp::Ge => matches!(order(&a, &b), Some(Ordering::Greater | Ordering::Equal)),
+                CmpOp::Lt => order(&a, &b) == Some(Ordering::Less),
+                CmpOp::Le => matches!(order(&a, &b), Some(Ordering::Less | Ordering::Equal)),
             }
         }
         Expr::Func(f, a, b) => match (value(a, item, vars), value(b, item, vars)) {
             (Val::Str(x), Val::Str(y)) => match f {
-                StrFn::StartsWith => starts_with_ci(x, y),
-                StrFn::EndsWith => ends_with_ci(x, y),
-                StrFn::Contains => contains_ci(x, y),
+                StrFn::StartsWith => starts_with_ci(&x, &y),
+                StrFn::EndsWith => ends_with_ci(&x, &y),
+                StrFn::Contains => contains_ci(&x, &y),
             },
             _ => false,
         },
         Expr::In(o, list) => {
             let a = value(o, item, vars);
-            list.iter().any(|l| equal(a, lit_val(l)))
+            list.iter().any(|l| equal(&a, &lit_val(l)))
         }
         Expr::Lambda { all, coll, body } => {
-            let Some(Value::Array(elems)) = lookup(coll, item, vars) else {
+            let Some(elems) = lookup(coll, item, vars).filter(|n| n.is_array()) else {
                 return *all;
             };
             let Some(body) = body else {
-                return !elems.is_empty();
+                return elems.elements().next().is_some();
             };
-            let mut test = |el: &'a Value| {
+            let mut test = |el: Node<'a>| {
                 vars.push(el);
                 let r = eval(body, item, vars);
                 vars.pop();
                 r
             };
             if *all {
-                elems.iter().all(&mut test)
+                elems.elements().all(&mut test)
             } else {
-                elems.iter().any(&mut test)
+                elems.elements().any(&mut test)
             }
         }
         Expr::Truth(o) => matches!(value(o, item, vars), Val::Bool(true)),
@@ -121,7 +123,7 @@ fn contains_ci(x: &str, needle: &str) -> bool {
     }
 }
 
-fn lookup<'a>(path: &PathRef, item: &'a Value, vars: &[&'a Value]) -> Option<&'a Value> {
+fn lookup<'a>(path: &PathRef, item: Node<'a>, vars: &[Node<'a>]) -> Option<Node<'a>> {
     let root = match path.var {
         Some(i) => *vars.get(i)?,
         None => item,
@@ -134,20 +136,20 @@ fn lit_val(l: &Lit) -> Val<'_> {
         Lit::Null => Val::Null,
         Lit::Bool(b) => Val::Bool(*b),
         Lit::Num(n) => Val::Num(*n),
-        Lit::Str(s) => Val::Str(s),
+        Lit::Str(s) => Val::Str(Cow::Borrowed(s)),
         Lit::DateTime(d) => Val::Time(*d),
         Lit::Date(d) => Val::Date(*d),
     }
 }
 
-fn value<'a>(o: &'a Operand, item: &'a Value, vars: &mut Vec<&'a Value>) -> Val<'a> {
+fn value<'a>(o: &'a Operand, item: Node<'a>, vars: &mut Vec<Node<'a>>) -> Val<'a> {
     match o {
         Operand::Lit(l) => lit_val(l),
         Operand::Bool(e) => Val::Bool(eval(e, item, vars)),
         Operand::Path { path, kind } => {
             let v = match lookup(path, item, vars) {
-                None | Some(Value::Null) => return Val::Null,
-                Some(v) => v,
+                Some(v) if !v.is_null() => v,
+                _ => return Val::Null,
             };
             let converted = match kind {
                 Kind::Str => v.as_str().map(Val::Str),
@@ -155,11 +157,11 @@ fn value<'a>(o: &'a Operand, item: &'a Value, vars: &mut Vec<&'a Value>) -> Val<
                 Kind::Bool => v.as_bool().map(Val::Bool),
                 Kind::DateTime => v
                     .as_str()
-                    .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                    .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
                     .map(Val::Time),
                 Kind::Date => v
                     .as_str()
-                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                    .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
                     .map(Val::Date),
                 Kind::Null | Kind::Complex => None,
             };
@@ -168,7 +170,7 @@ fn value<'a>(o: &'a Operand, item: &'a Value, vars: &mut Vec<&'a Value>) -> Val<
     }
 }
 
-fn equal(a: Val<'_>, b: Val<'_>) -> bool {
+fn equal(a: &Val<'_>, b: &Val<'_>) -> bool {
     match (a, b) {
         (Val::Null, Val::Null) => true,
         (Val::Str(x), Val::Str(y)) => x == y,
@@ -180,13 +182,13 @@ fn equal(a: Val<'_>, b: Val<'_>) -> bool {
     }
 }
 
-fn order(a: Val<'_>, b: Val<'_>) -> Option<Ordering> {
+fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
     match (a, b) {
         (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
-        (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y),
-        (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(&y)),
-        (Val::Time(x), Val::Time(y)) => Some(x.cmp(&y)),
-        (Val::Date(x), Val::Date(y)) => Some(x.cmp(&y)),
+        (Val::Num(x), Val::Num(y)) => x.partial_cmp(y),
+        (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
+        (Val::Time(x), Val::Time(y)) => Some(x.cmp(y)),
+        (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::filter::{MAX_DEPTH, MAX_FILTER_LEN, parse, quote};
 use super::schema::{PropType, Schema};
+use super::{JsonDoc, Node};
 
 fn schema() -> Schema {
     let email = Schema::new()
@@ -64,14 +65,24 @@ fn items() -> Vec<Value> {
     ]
 }
 
-/// Ids of the test items matching `f`.
+/// Ids of the test items matching `f`; the same whether an item is a parsed value, a
+/// stored document or pretty-printed text (checked on every call).
 fn ids(f: &str) -> Vec<String> {
     let filter = parse(f, &schema()).unwrap_or_else(|e| panic!("{f}: {e}"));
-    items()
+    let items = items();
+    let matching: Vec<String> = items
         .iter()
-        .filter(|i| filter.matches(i))
+        .filter(|i| filter.matches(*i))
         .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
+        .collect();
+    for item in &items {
+        let doc = JsonDoc::new(item);
+        let pretty = serde_json::to_string_pretty(item).unwrap();
+        let want = filter.matches(item);
+        assert_eq!(filter.matches(&doc), want, "{f} on the stored {item}");
+        assert_eq!(filter.matches(Node::Text(&pretty)), want, "{f} on {pretty}");
+    }
+    matching
 }
 
 fn err(f: &str) -> (usize, String) {

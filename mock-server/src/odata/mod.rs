@@ -1,11 +1,14 @@
 //! OData v4 query options (`$filter`, `$orderby`, `$select`, `$top`, `$skip`, `$count`,
 //! `$search`, `$skiptoken`) evaluated over JSON collections, with keyset paging and signed
-//! skip tokens (design §2.3, §2.4).
+//! skip tokens (design §2.3, §2.4). Items are parsed values or stored JSON text
+//! ([`JsonDoc`]), both read through [`Node`], so a stored item is queried in place.
 
 mod eval;
 pub mod filter;
+mod json_text;
 mod lexer;
 mod link;
+mod node;
 pub mod orderby;
 mod paging;
 pub mod query;
@@ -20,7 +23,9 @@ mod filter_tests;
 mod paging_tests;
 
 pub use filter::{Filter, quote};
+pub use json_text::JsonDoc;
 pub use link::next_link;
+pub use node::{Elements, Members, Node};
 pub use orderby::{OrderKey, compare};
 pub use paging::{Item, PageItem, PageResult, Position, page, page_presorted, sort_items};
 pub use query::{Limits, QueryOptions, orderby_text, query_fingerprint};

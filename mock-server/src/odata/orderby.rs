@@ -1,11 +1,12 @@
 //! `$orderby`: sort keys, validated against a [`Schema`], and the total order they define.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
 
 use super::ODataError;
+use super::node::Node;
 use super::schema::{ScalarType, Schema};
 
 /// Longest accepted `$orderby`, in characters.
@@ -119,15 +120,15 @@ pub fn parse(input: &str, schema: &Schema) -> Result<Vec<OrderKey>, ODataError> 
 }
 
 /// A sort key's value, normalised for comparison.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum SortVal<'a> {
     Null,
     Bool(bool),
     Num(f64),
     /// Compared case-insensitively first, then case-sensitively.
-    Text(&'a str),
+    Text(Cow<'a, str>),
     /// Compared ordinally (the `id` key, like the id tie-breaker and the map order).
-    Raw(&'a str),
+    Raw(Cow<'a, str>),
     Time(DateTime<Utc>),
     Date(NaiveDate),
 }
@@ -176,12 +177,12 @@ fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// The value at a key's path in `item` (`None` when missing).
-pub(crate) fn key_value<'a>(item: &'a Value, key: &OrderKey) -> Option<&'a Value> {
+pub(crate) fn key_value<'a>(item: Node<'a>, key: &OrderKey) -> Option<Node<'a>> {
     key.path.iter().try_fold(item, |v, seg| v.get(seg))
 }
 
 /// Normalises a JSON value for a key; missing, null and ill-typed values are `Null`.
-pub(crate) fn sort_val<'a>(v: Option<&'a Value>, key: &OrderKey) -> SortVal<'a> {
+pub(crate) fn sort_val<'a>(v: Option<Node<'a>>, key: &OrderKey) -> SortVal<'a> {
     let Some(v) = v else {
         return SortVal::Null;
     };
@@ -194,18 +195,18 @@ pub(crate) fn sort_val<'a>(v: Option<&'a Value>, key: &OrderKey) -> SortVal<'a> 
         ScalarType::Bool => v.as_bool().map(SortVal::Bool),
         ScalarType::DateTime => v
             .as_str()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
             .map(|d| SortVal::Time(d.with_timezone(&Utc))),
         ScalarType::Date => v
             .as_str()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
             .map(SortVal::Date),
     };
     r.unwrap_or(SortVal::Null)
 }
 
 /// The sort values of an item for all keys.
-pub(crate) fn sort_vals<'a>(item: &'a Value, keys: &[OrderKey]) -> Vec<SortVal<'a>> {
+pub(crate) fn sort_vals<'a>(item: Node<'a>, keys: &[OrderKey]) -> Vec<SortVal<'a>> {
     keys.iter()
         .map(|k| sort_val(key_value(item, k), k))
         .collect()
@@ -233,20 +234,24 @@ pub(crate) fn compare_vals(
 ///
 /// Nulls (and missing values) sort first ascending; strings compare case-insensitively,
 /// then case-sensitively; datetimes by instant; the `id` key ordinally.
-pub fn compare(a: &Value, b: &Value, keys: &[OrderKey]) -> Ordering {
-    let id = |v: &'_ Value| {
-        v.get("id")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+pub fn compare<'a, 'b>(
+    a: impl Into<Node<'a>>,
+    b: impl Into<Node<'b>>,
+    keys: &[OrderKey],
+) -> Ordering {
+    let (a, b) = (a.into(), b.into());
     compare_vals(
         &sort_vals(a, keys),
-        &id(a),
+        &id_of(a),
         &sort_vals(b, keys),
-        &id(b),
+        &id_of(b),
         keys,
     )
+}
+
+/// An item's `id` (empty when it has none).
+pub(crate) fn id_of(item: Node<'_>) -> Cow<'_, str> {
+    item.get("id").and_then(Node::as_str).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::orderby::{OrderKey, SortVal, compare_vals, key_value, sort_val, sort_vals};
+use super::node::Node;
+use super::orderby::{OrderKey, SortVal, compare_vals, id_of, key_value, sort_val, sort_vals};
 use super::query::QueryOptions;
 use super::select;
 
@@ -20,50 +21,58 @@ pub struct Position {
     pub id: String,
 }
 
-/// An item of a collection: its JSON value and, when the store keeps it, its JSON text
-/// (then a page without `$select` copies those bytes instead of serialising the value).
-pub trait Item: AsRef<Value> {
-    /// The value's JSON text, if kept.
-    fn wire(&self) -> Option<&[u8]> {
-        None
-    }
+/// An item of a collection, as the query engine reads it: a parsed value, or a stored
+/// document whose JSON text a page without `$select` copies as it is.
+pub trait Item {
+    /// The item's JSON.
+    fn node(&self) -> Node<'_>;
 }
 
-impl Item for std::sync::Arc<Value> {}
+impl Item for std::sync::Arc<Value> {
+    fn node(&self) -> Node<'_> {
+        Node::Value(self)
+    }
+}
 
 /// An item of a page: borrowed from the collection, or its `$select`ed copy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageItem<'a> {
-    /// The stored item, and its JSON text when the store keeps one.
-    Stored(&'a Value, Option<&'a [u8]>),
-    /// The `$select`ed fields of the item.
+    /// The stored item (written into the page as its stored text when it has one).
+    Stored(Node<'a>),
+    /// The `$select`ed fields of a parsed item.
     Selected(Value),
+    /// The `$select`ed fields of an item stored as text, as JSON text.
+    Projected(Vec<u8>),
 }
 
-impl PageItem<'_> {
-    /// The item's JSON text, when it can be copied as it is stored.
+impl<'a> PageItem<'a> {
+    /// The item's JSON text, when it is at hand (stored or projected).
     pub fn wire(&self) -> Option<&[u8]> {
         match self {
-            PageItem::Stored(_, wire) => *wire,
+            PageItem::Stored(node) => node.wire(),
             PageItem::Selected(_) => None,
+            PageItem::Projected(text) => Some(text),
+        }
+    }
+
+    /// Appends the item's JSON text to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            PageItem::Stored(node) => node.write_to(out),
+            PageItem::Selected(v) => serde_json::to_writer(out, v),
+            PageItem::Projected(text) => {
+                out.extend_from_slice(text);
+                Ok(())
+            }
         }
     }
 
     /// The item as an owned value.
     pub fn into_owned(self) -> Value {
         match self {
-            PageItem::Stored(v, _) => v.clone(),
+            PageItem::Stored(node) => node.to_value(),
             PageItem::Selected(v) => v,
-        }
-    }
-}
-
-impl std::ops::Deref for PageItem<'_> {
-    type Target = Value;
-    fn deref(&self) -> &Value {
-        match self {
-            PageItem::Stored(v, _) => v,
-            PageItem::Selected(v) => v,
+            PageItem::Projected(text) => serde_json::from_slice(&text).unwrap_or(Value::Null),
         }
     }
 }
@@ -80,23 +89,27 @@ pub struct PageResult<'a> {
     pub count: Option<usize>,
 }
 
-fn selected(opts: &QueryOptions, item: &Value) -> bool {
+fn selected(opts: &QueryOptions, item: Node<'_>) -> bool {
     opts.filter.as_ref().is_none_or(|f| f.matches(item))
         && opts.search.as_ref().is_none_or(|s| s.matches(item))
 }
 
 fn output<'a, V: Item>(opts: &QueryOptions, item: &'a V) -> PageItem<'a> {
-    match &opts.select {
-        Some(s) => PageItem::Selected(select::apply(item.as_ref(), s)),
-        None => PageItem::Stored(item.as_ref(), item.wire()),
+    let node = item.node();
+    match opts.select.as_ref().filter(|s| !s.is_all()) {
+        Some(s) => match select::apply_text(node, s) {
+            Some(text) => PageItem::Projected(text),
+            None => PageItem::Selected(select::apply(node, s)),
+        },
+        None => PageItem::Stored(node),
     }
 }
 
-fn position_of(id: &str, item: &Value, keys: &[OrderKey]) -> Position {
+fn position_of(id: &str, item: Node<'_>, keys: &[OrderKey]) -> Position {
     Position {
         keys: keys
             .iter()
-            .map(|k| key_value(item, k).cloned().unwrap_or(Value::Null))
+            .map(|k| key_value(item, k).map_or(Value::Null, Node::to_value))
             .collect(),
         id: id.to_string(),
     }
@@ -131,10 +144,7 @@ fn page_in_id_order<'a, V: Item>(
         if plain {
             items.len()
         } else {
-            items
-                .values()
-                .filter(|v| selected(opts, v.as_ref()))
-                .count()
+            items.values().filter(|v| selected(opts, v.node())).count()
         }
     });
     if opts.top == 0 {
@@ -153,7 +163,7 @@ fn page_in_id_order<'a, V: Item>(
     let mut matching: Box<dyn Iterator<Item = (&String, &V)>> = if plain {
         Box::new(range.skip(skip))
     } else {
-        Box::new(range.filter(|(_, v)| selected(opts, v.as_ref())).skip(skip))
+        Box::new(range.filter(|(_, v)| selected(opts, v.node())).skip(skip))
     };
     let mut out = Vec::new();
     let mut last = None;
@@ -170,7 +180,7 @@ fn page_in_id_order<'a, V: Item>(
         items: out,
         next: last
             .filter(|_| more)
-            .map(|(id, v)| position_of(id, v.as_ref(), &opts.orderby)),
+            .map(|(id, v)| position_of(id, v.node(), &opts.orderby)),
         count,
     }
 }
@@ -215,7 +225,7 @@ pub(crate) fn page_sorted<'a, V: Item>(
         let vals = keys
             .iter()
             .enumerate()
-            .map(|(i, k)| sort_val(p.keys.get(i), k))
+            .map(|(i, k)| sort_val(p.keys.get(i).map(Node::Value), k))
             .collect();
         (vals, p.id.as_str())
     });
@@ -229,7 +239,7 @@ pub(crate) fn page_sorted<'a, V: Item>(
     let mut count = 0usize;
     let mut buf: Vec<SortVal<'_>> = Vec::with_capacity(keys.len());
     for (id, stored) in items {
-        let v = stored.as_ref();
+        let v = stored.node();
         if !selected(opts, v) {
             continue;
         }
@@ -273,7 +283,7 @@ pub(crate) fn page_sorted<'a, V: Item>(
         next: window
             .last()
             .filter(|_| more)
-            .map(|e| position_of(e.id, e.item.as_ref(), keys)),
+            .map(|e| position_of(e.id, e.item.node(), keys)),
         count: opts.count.then_some(count),
     }
 }
@@ -283,20 +293,16 @@ pub(crate) fn page_sorted<'a, V: Item>(
 pub fn sort_items<V: Item + Clone>(items: &BTreeMap<String, V>, keys: &[OrderKey]) -> Vec<V> {
     let mut decorated: Vec<(Vec<SortVal<'_>>, &str, &V)> = items
         .iter()
-        .map(|(id, v)| (sort_vals(v.as_ref(), keys), id.as_str(), v))
+        .map(|(id, v)| (sort_vals(v.node(), keys), id.as_str(), v))
         .collect();
     decorated.sort_by(|a, b| compare_vals(&a.0, a.1, &b.0, b.1, keys));
     decorated.into_iter().map(|(_, _, v)| v.clone()).collect()
 }
 
-fn id_of(item: &Value) -> &str {
-    item.get("id").and_then(Value::as_str).unwrap_or("")
-}
-
 /// Where an item sits relative to the items whose first sort key starts with `prefix`
 /// (case-insensitively, like `startswith`): 0 before them in the page order, 1 among
 /// them, 2 after them. Monotone along the sorted order.
-fn prefix_class(item: &Value, key: &OrderKey, prefix: &str) -> u8 {
+fn prefix_class(item: Node<'_>, key: &OrderKey, prefix: &str) -> u8 {
     let rel = match sort_val(key_value(item, key), key) {
         SortVal::Text(s) => {
             let mut folded = s.chars().flat_map(char::to_lowercase);
@@ -343,8 +349,8 @@ pub fn page_presorted<'a, V: Item>(
     if let (Some(first), Some(filter)) = (keys.first(), &opts.filter)
         && let Some(prefix) = filter.required_prefix(&first.path)
     {
-        lower = sorted.partition_point(|v| prefix_class(v.as_ref(), first, prefix) == 0);
-        upper = sorted.partition_point(|v| prefix_class(v.as_ref(), first, prefix) <= 1);
+        lower = sorted.partition_point(|v| prefix_class(v.node(), first, prefix) == 0);
+        upper = sorted.partition_point(|v| prefix_class(v.node(), first, prefix) <= 1);
     }
     let start = match after {
         None => lower,
@@ -352,11 +358,11 @@ pub fn page_presorted<'a, V: Item>(
             let pv: Vec<SortVal<'_>> = keys
                 .iter()
                 .enumerate()
-                .map(|(i, k)| sort_val(p.keys.get(i), k))
+                .map(|(i, k)| sort_val(p.keys.get(i).map(Node::Value), k))
                 .collect();
             let at = sorted.partition_point(|v| {
-                let v = v.as_ref();
-                compare_vals(&sort_vals(v, keys), id_of(v), &pv, &p.id, keys) != Ordering::Greater
+                let v = v.node();
+                compare_vals(&sort_vals(v, keys), &id_of(v), &pv, &p.id, keys) != Ordering::Greater
             });
             at.max(lower)
         }
@@ -368,7 +374,7 @@ pub fn page_presorted<'a, V: Item>(
     let mut skipped = 0;
     if opts.top > 0 {
         for v in sorted.get(start..upper.max(start)).unwrap_or_default() {
-            if !selected(opts, v.as_ref()) {
+            if !selected(opts, v.node()) {
                 continue;
             }
             if skipped < skip {
@@ -388,14 +394,14 @@ pub fn page_presorted<'a, V: Item>(
             .get(lower..upper)
             .unwrap_or_default()
             .iter()
-            .filter(|v| selected(opts, v.as_ref()))
+            .filter(|v| selected(opts, v.node()))
             .count()
     });
     PageResult {
         items: out,
         next: last
             .filter(|_| more)
-            .map(|v| position_of(id_of(v.as_ref()), v.as_ref(), keys)),
+            .map(|v| position_of(&id_of(v.node()), v.node(), keys)),
         count,
     }
 }

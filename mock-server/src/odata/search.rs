@@ -1,8 +1,7 @@
 //! `$search`: case-insensitive substring terms over every string value of an item.
 
-use serde_json::Value;
-
 use super::ODataError;
+use super::node::Node;
 
 /// Longest accepted `$search`, in characters.
 const MAX_SEARCH_LEN: usize = 500;
@@ -82,45 +81,44 @@ impl Search {
         &self.terms
     }
 
-    /// Whether every term occurs in some string value of `item` (keys `@...` are skipped).
-    pub fn matches(&self, item: &Value) -> bool {
+    /// Whether every term occurs in some string value of `item` (a `&serde_json::Value`
+    /// or a stored item's [`Node`]; keys `@...` are skipped).
+    pub fn matches<'a>(&self, item: impl Into<Node<'a>>) -> bool {
         let mut found = vec![false; self.terms.len()];
         let mut left = self.terms.len();
         if left == 0 {
             return true;
         }
-        visit(item, &self.terms, &mut found, &mut left);
+        visit(item.into(), &self.terms, &mut found, &mut left);
         left == 0
     }
 }
 
-fn visit(v: &Value, terms: &[String], found: &mut [bool], left: &mut usize) {
+fn visit(v: Node<'_>, terms: &[String], found: &mut [bool], left: &mut usize) {
     if *left == 0 {
         return;
     }
-    match v {
-        Value::String(s) => {
-            let folded = s.to_lowercase();
-            for (t, f) in terms.iter().zip(found.iter_mut()) {
-                if !*f && folded.contains(t.as_str()) {
-                    *f = true;
-                    *left -= 1;
-                }
+    if let Some(s) = v.as_str() {
+        let folded = s.to_lowercase();
+        for (t, f) in terms.iter().zip(found.iter_mut()) {
+            if !*f && folded.contains(t.as_str()) {
+                *f = true;
+                *left -= 1;
             }
         }
-        Value::Array(a) => a.iter().for_each(|x| visit(x, terms, found, left)),
-        Value::Object(o) => o
-            .iter()
+    } else if v.is_array() {
+        v.elements().for_each(|x| visit(x, terms, found, left));
+    } else {
+        v.members()
             .filter(|(k, _)| !k.starts_with('@'))
-            .for_each(|(_, x)| visit(x, terms, found, left)),
-        _ => {}
+            .for_each(|(_, x)| visit(x, terms, found, left));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn item() -> Value {
         json!({"id": "c1", "@odata.etag": "secretetag", "displayName": "Ann Lee",
@@ -141,6 +139,17 @@ mod tests {
         assert!(!Search::parse("secretetag").unwrap().matches(&item()));
         assert!(Search::parse("").unwrap().matches(&item()));
         assert!(Search::parse("").unwrap().terms().is_empty());
+        let doc = crate::odata::JsonDoc::new(&item());
+        for (q, want) in [
+            ("ann \"example.COM\"", true),
+            ("LEE work", true),
+            ("42", false),
+            ("secretetag", false),
+            ("\"lee ann\"", false),
+            ("", true),
+        ] {
+            assert_eq!(Search::parse(q).unwrap().matches(&doc), want, "{q}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::ODataError;
+use super::node::Node;
 use super::schema::{PropType, Schema};
 
 /// Longest accepted `$select`, in characters.
@@ -15,33 +16,33 @@ const MAX_SELECT_LEN: usize = 2000;
 pub struct Select {
     /// `*`: every property.
     all: bool,
-    tree: BTreeMap<String, Node>,
+    tree: BTreeMap<String, Pick>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+enum Pick {
     /// The whole property.
     Whole,
     /// Only these sub-properties of an object.
-    Some(BTreeMap<String, Node>),
+    Some(BTreeMap<String, Pick>),
 }
 
 fn err(message: impl std::fmt::Display, pos: usize) -> ODataError {
     ODataError::query_at("$select", message, pos)
 }
 
-fn insert(tree: &mut BTreeMap<String, Node>, path: &[String]) {
+fn insert(tree: &mut BTreeMap<String, Pick>, path: &[String]) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     if rest.is_empty() {
-        tree.insert(first.clone(), Node::Whole);
+        tree.insert(first.clone(), Pick::Whole);
         return;
     }
     let node = tree
         .entry(first.clone())
-        .or_insert_with(|| Node::Some(BTreeMap::new()));
-    if let Node::Some(children) = node {
+        .or_insert_with(|| Pick::Some(BTreeMap::new()));
+    if let Pick::Some(children) = node {
         insert(children, rest);
     }
 }
@@ -97,9 +98,14 @@ impl Select {
         Ok(sel)
     }
 
+    /// `*`: every property is kept (the item is returned as it is).
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+
     /// The selected paths, sorted, joined with `,` (a canonical form for fingerprints).
     pub fn canonical(&self) -> String {
-        fn walk(prefix: &str, tree: &BTreeMap<String, Node>, out: &mut Vec<String>) {
+        fn walk(prefix: &str, tree: &BTreeMap<String, Pick>, out: &mut Vec<String>) {
             for (k, n) in tree {
                 let p = if prefix.is_empty() {
                     k.clone()
@@ -107,8 +113,8 @@ impl Select {
                     format!("{prefix}/{k}")
                 };
                 match n {
-                    Node::Whole => out.push(p),
-                    Node::Some(children) => walk(&p, children, out),
+                    Pick::Whole => out.push(p),
+                    Pick::Some(children) => walk(&p, children, out),
                 }
             }
         }
@@ -121,22 +127,22 @@ impl Select {
     }
 }
 
-fn project(v: &Value, tree: &BTreeMap<String, Node>, top: bool) -> Value {
-    let Value::Object(obj) = v else {
-        return v.clone();
-    };
+fn project(v: Node<'_>, tree: &BTreeMap<String, Pick>, top: bool) -> Value {
+    if !v.is_object() {
+        return v.to_value();
+    }
     let mut out = Map::new();
-    for (k, val) in obj {
+    for (k, val) in v.members() {
         if k.starts_with('@') || (top && k == "id") {
-            out.insert(k.clone(), val.clone());
+            out.insert(k.into_owned(), val.to_value());
             continue;
         }
-        match tree.get(k) {
-            Some(Node::Whole) => {
-                out.insert(k.clone(), val.clone());
+        match tree.get(k.as_ref()) {
+            Some(Pick::Whole) => {
+                out.insert(k.into_owned(), val.to_value());
             }
-            Some(Node::Some(children)) => {
-                out.insert(k.clone(), project(val, children, false));
+            Some(Pick::Some(children)) => {
+                out.insert(k.into_owned(), project(val, children, false));
             }
             None => {}
         }
@@ -144,10 +150,61 @@ fn project(v: &Value, tree: &BTreeMap<String, Node>, top: bool) -> Value {
     Value::Object(out)
 }
 
-/// Keeps only the selected properties of `item`, plus `id` and every `@...` property.
-pub fn apply(item: &Value, select: &Select) -> Value {
+/// The selected properties of a stored item as JSON text, without parsing it: its
+/// members are copied as they are stored, in their stored order (the bytes [`apply`]'s
+/// value serialises to, for text `serde_json` wrote). `None` for a parsed item.
+pub fn apply_text(item: Node<'_>, select: &Select) -> Option<Vec<u8>> {
+    let wire = item.wire()?;
     if select.all {
-        return item.clone();
+        return Some(wire.to_vec());
+    }
+    let mut out = Vec::with_capacity(wire.len());
+    project_text(item, &select.tree, true, &mut out)?;
+    Some(out)
+}
+
+fn project_text(
+    v: Node<'_>,
+    tree: &BTreeMap<String, Pick>,
+    top: bool,
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    if !v.is_object() {
+        out.extend_from_slice(v.wire()?);
+        return Some(());
+    }
+    out.push(b'{');
+    let mut first = true;
+    for (k, val) in v.members() {
+        let pick = if k.starts_with('@') || (top && k == "id") {
+            &Pick::Whole
+        } else {
+            match tree.get(k.as_ref()) {
+                Some(pick) => pick,
+                None => continue,
+            }
+        };
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, k.as_ref()).ok()?;
+        out.push(b':');
+        match pick {
+            Pick::Whole => out.extend_from_slice(val.wire()?),
+            Pick::Some(children) => project_text(val, children, false, out)?,
+        }
+    }
+    out.push(b'}');
+    Some(())
+}
+
+/// Keeps only the selected properties of `item` (a `&serde_json::Value` or a stored
+/// item's [`Node`]), plus `id` and every `@...` property.
+pub fn apply<'a>(item: impl Into<Node<'a>>, select: &Select) -> Value {
+    let item = item.into();
+    if select.all {
+        return item.to_value();
     }
     project(item, &select.tree, true)
 }
@@ -194,6 +251,21 @@ mod tests {
         );
         let s = Select::parse("*", &schema()).unwrap();
         assert_eq!(apply(&item(), &s), item());
+        let doc = crate::odata::JsonDoc::new(&item());
+        for sel in [
+            "*",
+            "displayName, name/givenName",
+            "name,emails",
+            "age",
+            "name/familyName",
+        ] {
+            let s = Select::parse(sel, &schema()).unwrap();
+            let want = apply(&item(), &s);
+            assert_eq!(apply(&doc, &s), want, "{sel}");
+            let text = apply_text(Node::Doc(&doc), &s).unwrap();
+            assert_eq!(text, serde_json::to_vec(&want).unwrap(), "{sel}");
+        }
+        assert_eq!(apply_text(Node::Value(&item()), &s), None);
         let removed = json!({"id": "9", "@removed": {"reason": "deleted"}});
         let s = Select::parse("age", &schema()).unwrap();
         assert_eq!(apply(&removed, &s), removed);

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::odata::Node;
 use crate::resources::collection::ListQuery;
 use crate::state::{AppState, ContactBook, StoredContact, World};
 use crate::validate;
@@ -225,14 +226,21 @@ pub fn meta_of(value: &Value, version: u64) -> Meta {
 /// Change-log retention (DESIGN §2.7): 7 days by the server clock.
 const LOG_RETENTION_DAYS: i64 = 7;
 
-/// Stores a contact (or removes it when `value` is None) and logs the change for delta sync.
-pub fn commit(world: &mut World, user_id: &str, id: &str, value: Option<Value>) {
+/// Stores a contact (or removes it when `value` is None) and logs the change for delta
+/// sync. Returns the stored version.
+pub fn commit(
+    world: &mut World,
+    user_id: &str,
+    id: &str,
+    value: Option<Value>,
+) -> Option<StoredContact> {
     let now = world.now();
     let book = world.contacts.entry(user_id.to_string()).or_default();
     book.sorted.clear();
-    match value {
-        Some(v) => {
-            book.items.insert(id.to_string(), StoredContact::new(v));
+    let stored = value.map(StoredContact::new);
+    match &stored {
+        Some(contact) => {
+            book.items.insert(id.to_string(), contact.clone());
         }
         None => {
             book.items.remove(id);
@@ -246,6 +254,7 @@ pub fn commit(world: &mut World, user_id: &str, id: &str, value: Option<Value>) 
         at: now,
     });
     prune(book, now);
+    stored
 }
 
 /// Drops log entries older than the retention; the floor remembers how far back it reaches.
@@ -317,19 +326,34 @@ async fn create(
         friend_id: None,
     };
     let value = representation(&input, &meta)?;
-    commit(&mut world, &user, &id, Some(value.clone()));
+    let stored = commit(&mut world, &user, &id, Some(value));
     drop(world);
     let location = format!("{}/v1/me/contacts/{id}", app.base_url());
     Ok(with_etag(
         StatusCode::CREATED,
-        value,
+        stored.as_ref(),
         version,
         Some(location),
     ))
 }
 
-fn with_etag(status: StatusCode, value: Value, version: u64, location: Option<String>) -> Response {
-    let mut response = (status, axum::Json(value)).into_response();
+/// A response with the contact's JSON text (empty when there is none) and its ETag.
+fn with_etag(
+    status: StatusCode,
+    contact: Option<&StoredContact>,
+    version: u64,
+    location: Option<String>,
+) -> Response {
+    let body = contact.map(|c| c.wire().to_vec()).unwrap_or_default();
+    let mut response = (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         response.headers_mut().insert(header::ETAG, v);
     }
@@ -339,9 +363,10 @@ fn with_etag(status: StatusCode, value: Value, version: u64, location: Option<St
     response
 }
 
-fn version_of(value: &Value) -> u64 {
-    value["@odata.etag"]
-        .as_str()
+fn version_of(contact: &StoredContact) -> u64 {
+    contact
+        .get("@odata.etag")
+        .and_then(Node::as_str)
         .and_then(|e| e.trim_matches('"').parse().ok())
         .unwrap_or(0)
 }
@@ -357,7 +382,7 @@ fn find(world: &World, user: &str, id: &str) -> ApiResult<StoredContact> {
 }
 
 /// Checks `If-Match` against the current ETag (412 `preconditionFailed` on mismatch).
-fn check_if_match(headers: &HeaderMap, current: &Value) -> ApiResult<()> {
+fn check_if_match(headers: &HeaderMap, current: &StoredContact) -> ApiResult<()> {
     let Some(wanted) = headers.get(header::IF_MATCH) else {
         return Ok(());
     };
@@ -386,9 +411,9 @@ async fn get_one(
 ) -> ApiResult<Response> {
     caller.require("contacts.read")?;
     let user = caller.user()?;
-    let value = find(&app.world.lock(), user, &id)?;
-    let version = version_of(&value);
-    Ok(with_etag(StatusCode::OK, (*value).clone(), version, None))
+    let contact = find(&app.world.lock(), user, &id)?;
+    let version = version_of(&contact);
+    Ok(with_etag(StatusCode::OK, Some(&contact), version, None))
 }
 
 async fn update(
@@ -404,7 +429,8 @@ async fn update(
     let mut world = app.world.lock();
     let current = find(&world, &user, &id)?;
     check_if_match(&headers, &current)?;
-    let mut fields = (*current).clone();
+    let mut fields = current.to_value();
+    let mut meta = meta_of(&fields, 0);
     for (k, v) in patch {
         if matches!(
             k.as_str(),
@@ -435,11 +461,11 @@ async fn update(
         ));
     }
     let version = world.next_version();
-    let mut meta = meta_of(&current, version);
+    meta.version = version;
     meta.updated = world.now();
     let value = representation(&fields, &meta)?;
-    commit(&mut world, &user, &id, Some(value.clone()));
-    Ok(with_etag(StatusCode::OK, value, version, None))
+    let stored = commit(&mut world, &user, &id, Some(value));
+    Ok(with_etag(StatusCode::OK, stored.as_ref(), version, None))
 }
 
 async fn remove(

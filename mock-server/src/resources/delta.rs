@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::odata::PageItem;
+use crate::odata::{Item, PageItem};
 use crate::pipeline::query_pairs;
 use crate::resources::collection::page_body;
 use crate::state::{AppState, ContactBook, StoredContact};
@@ -138,8 +138,7 @@ pub async fn delta(
             (None, Some(link(&base, "$deltatoken", &token)))
         }
     };
-    // Assembled while the world is locked from each contact's JSON text (serialised
-    // once per stored version, see `StoredContact::wire`).
+    // Assembled while the world is locked from each contact's stored JSON text.
     let bytes = body(&entries, next_link.as_deref(), delta_link.as_deref()).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -167,7 +166,7 @@ fn body(
     let items: Vec<PageItem<'_>> = entries
         .iter()
         .map(|(id, stored)| match stored {
-            Some(contact) => PageItem::Stored(contact, Some(contact.wire())),
+            Some(contact) => PageItem::Stored(contact.node()),
             None => PageItem::Selected(json!({ "id": id, "@removed": { "reason": "deleted" } })),
         })
         .collect();

@@ -100,7 +100,7 @@ async fn create(
                 .and_then(|b| b.items.get(&id))
                 .cloned()
                 .ok_or_else(|| ApiError::not_found("the contact").target("contactId"))?;
-            let email = contact_email(&contact).ok_or_else(|| {
+            let email = contact_email(&contact.to_value()).ok_or_else(|| {
                 ApiError::validation("contactId", "this contact has no email address to invite")
             })?;
             (email, Some(id), "contactId")
@@ -198,28 +198,9 @@ fn new_user(world: &mut World, email: &str) -> String {
     } else {
         display_name
     };
-    let (given, family) = match display_name.split_once(' ') {
-        Some((g, f)) => (g.to_string(), f.to_string()),
-        None => (display_name.clone(), String::new()),
-    };
     let now = world.now();
-    world.users.insert(
-        id.clone(),
-        User {
-            id: id.clone(),
-            email: email.to_string(),
-            password,
-            display_name,
-            given_name: given,
-            family_name: family,
-            photo: None,
-            locale: "en-US".into(),
-            presence: "offline".into(),
-            status_message: String::new(),
-            status_updated: None,
-            updated: now,
-        },
-    );
+    let user = User::new(id.clone(), email.to_string(), password, display_name, now);
+    world.users.insert(id.clone(), user);
     world.contacts.entry(id.clone()).or_default();
     id
 }
@@ -228,11 +209,19 @@ async fn accept(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
+    accept_invitation(&app, &id).map(axum::Json)
+}
+
+/// The invited person accepts invitation `id` (`POST /_mock/invitations/{id}/accept`):
+/// the existing user with its email, or a new one made for it, and the inviter become
+/// friends; the inviter's contact, if the invitation came from one, becomes a friend too.
+/// Returns the accepted invitation.
+pub fn accept_invitation(app: &crate::state::App, id: &str) -> ApiResult<Value> {
     let mut world = app.world.lock();
     let inv = world
         .social
         .invitations
-        .get(&id)
+        .get(id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("the invitation"))?;
     if inv.value["status"] != json!("pending") {
@@ -254,7 +243,7 @@ async fn accept(
     let mut value = inv.value.clone();
     value["status"] = json!("accepted");
     value["friendId"] = json!(friend_id);
-    if let Some(stored) = world.social.invitations.get_mut(&id) {
+    if let Some(stored) = world.social.invitations.get_mut(id) {
         stored.value = value.clone();
     }
     // The inviter's contact, if the invitation came from one, is now a friend.
@@ -266,7 +255,7 @@ async fn accept(
             .cloned();
         if let Some(current) = current {
             let version = world.next_version();
-            let mut contact = (*current).clone();
+            let mut contact = current.to_value();
             contact["isFriend"] = json!(true);
             contact["friendId"] = json!(friend_id);
             contact["updated"] = json!(rfc3339(now));
@@ -280,5 +269,5 @@ async fn accept(
             crate::events::publish(&mut world, &inv.owner, "contact.changed", contact);
         }
     }
-    Ok(axum::Json(value))
+    Ok(value)
 }

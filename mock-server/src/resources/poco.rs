@@ -38,7 +38,7 @@ async fn get_one(
         .get(user)
         .and_then(|b| b.items.get(&id))
         .ok_or_else(|| ApiError::not_found("the contact"))?;
-    Ok(axum::Json(envelope(1, 1, vec![(**contact).clone()])))
+    Ok(axum::Json(envelope(1, 1, vec![contact.to_value()])))
 }
 
 async fn list(

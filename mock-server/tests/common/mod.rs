@@ -1,20 +1,30 @@
 //! Shared helpers of the mock server's integration tests: every test starts a real
-//! server and talks HTTP to it.
+//! server and talks HTTP to it; setup (apps, tokens, faults, the clock, the journal) goes
+//! through the typed control plane, `/_mock` itself is tested over HTTP in `control.rs`.
 #![allow(dead_code)]
 
 pub mod browser;
 pub mod ws;
 
-use messenger_connect_mock::{MockConfig, MockServer, MockUser};
+use std::time::Duration;
+
+use messenger_connect_mock::control::{FaultSpec, JournalFilter, NewApp, TokenRequest};
+use messenger_connect_mock::{Control, MockConfig, MockServer, MockUser};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Every scope of the contract.
 pub const ALL_SCOPES: &[&str] = messenger_connect_mock::SCOPES;
 
-/// A running server, an HTTP client (no redirects followed) and the seeded users.
+/// The longest a test that waits on the network or live events may run before it fails
+/// by name (see [`messenger_connect_mock::deadline`]).
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+/// A running server, its control plane, an HTTP client (no redirects followed) and the
+/// seeded users.
 pub struct Env {
     pub server: MockServer,
+    pub control: Control,
     pub http: reqwest::Client,
     pub base: String,
     pub users: Vec<MockUser>,
@@ -66,15 +76,15 @@ impl Env {
         let server = MockServer::start(config).expect("server starts");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
             .build()
             .expect("http client");
-        let base = server.url().to_string();
-        let users = server.users();
         Env {
+            control: server.control(),
+            base: server.url().to_string(),
+            users: server.users(),
             server,
             http,
-            base,
-            users,
         }
     }
 
@@ -141,32 +151,33 @@ impl Env {
     /// Registers an app allowed every scope.
     pub async fn app(&self, public: bool) -> App {
         let redirect_uri = "http://127.0.0.1:9/callback".to_string();
-        let r = self
-            .control(Method::POST, "/_mock/clients", Some(json!({
-                "name": "Test App", "redirectUris": [redirect_uri], "public": public, "scopes": ALL_SCOPES,
-            })))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let app = self
+            .control
+            .create_app(&NewApp {
+                redirect_uris: vec![redirect_uri.clone()],
+                public,
+                ..NewApp::new("Test App")
+            })
+            .expect("app registered");
         App {
-            id: r.body["clientId"].as_str().expect("clientId").to_string(),
-            secret: r.body["clientSecret"].as_str().map(str::to_string),
+            id: app.client_id,
+            secret: app.client_secret,
             redirect_uri,
         }
     }
 
-    /// A token response for user `n` (0-based) of the seed, through `/_mock/tokens`.
+    /// A token response for user `n` (0-based) of the seed, as `/_mock/tokens` mints it.
     pub async fn token_response(&self, user: usize, app: &App, scopes: &[&str]) -> Value {
-        let r = self
-            .control(
-                Method::POST,
-                "/_mock/tokens",
-                Some(json!({
-                    "userId": self.users[user].id, "clientId": app.id, "scopes": scopes,
-                })),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        r.body
+        let minted = self
+            .control
+            .mint_token(&TokenRequest {
+                user_id: self.users[user].id.clone(),
+                client_id: app.id.clone(),
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                expires_in: None,
+            })
+            .expect("tokens minted");
+        serde_json::to_value(minted).expect("JSON")
     }
 
     /// An access token for user `n` with these scopes (a fresh confidential app).
@@ -204,31 +215,21 @@ impl Env {
 
     /// Moves the server clock.
     pub async fn advance(&self, seconds: i64) {
-        let r = self
-            .control(
-                Method::POST,
-                "/_mock/clock",
-                Some(json!({ "advanceSeconds": seconds })),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        self.control.advance_clock(seconds).expect("clock moved");
     }
 
-    /// Installs a fault.
-    pub async fn fault(&self, spec: Value) -> String {
-        let r = self
-            .control(Method::POST, "/_mock/faults", Some(spec))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        r.body["id"].as_str().expect("fault id").to_string()
+    /// Arms a fault; returns its id.
+    pub async fn fault(&self, spec: FaultSpec) -> String {
+        self.control.add_fault(spec).expect("fault armed")
     }
 
-    /// Journal entries whose path starts with `path`.
+    /// Journal entries whose path starts with `path`, as JSON.
     pub async fn journal(&self, path: &str) -> Vec<Value> {
-        let r = self
-            .control(Method::GET, &format!("/_mock/requests?path={path}"), None)
-            .await;
-        r.body["requests"].as_array().cloned().unwrap_or_default()
+        let entries = self.control.requests(&JournalFilter::path(path));
+        entries
+            .iter()
+            .map(|e| serde_json::to_value(e).expect("JSON"))
+            .collect()
     }
 }
 

@@ -2,8 +2,9 @@
 //! `#[path = "support/rest.rs"] mod rest;` next to `mod common;`).
 #![allow(dead_code)]
 
+use messenger_connect_mock::control::{ResetOptions, TokenRequest};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::common::{Env, Reply, read};
 
@@ -37,22 +38,17 @@ pub async fn call(
 /// Resets to seed 1 with three users and `contacts` contacts each; the user ids are the
 /// ones `env.users` holds (same seed, same ids).
 pub async fn fresh(env: &Env, contacts: usize) {
-    let r = env
-        .control(
-            Method::POST,
-            "/_mock/reset",
-            Some(json!({ "contactsPerUser": contacts })),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let ids: Vec<&str> = r.body["users"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .map(|u| u["id"].as_str().expect("id"))
-        .collect();
-    let known: Vec<&str> = env.users.iter().map(|u| u.id.as_str()).collect();
-    assert_eq!(ids, known, "a reset with the same seed keeps the user ids");
+    let users = env
+        .control
+        .reset(&ResetOptions {
+            contacts_per_user: Some(contacts),
+            ..ResetOptions::default()
+        })
+        .expect("reset");
+    assert_eq!(
+        users, env.users,
+        "a reset with the same seed keeps the users"
+    );
 }
 
 /// POSTs a contact and returns its representation (asserting 201).
@@ -127,14 +123,13 @@ pub async fn token_for(
     scopes: &[&str],
     expires_in: Option<i64>,
 ) -> String {
-    let mut body = json!({ "userId": env.users[user].id, "clientId": client_id, "scopes": scopes });
-    if let Some(e) = expires_in {
-        body["expiresIn"] = json!(e);
-    }
-    let r = env.control(Method::POST, "/_mock/tokens", Some(body)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.body["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string()
+    env.control
+        .mint_token(&TokenRequest {
+            user_id: env.users[user].id.clone(),
+            client_id: client_id.to_string(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            expires_in,
+        })
+        .expect("tokens minted")
+        .access_token
 }

@@ -204,6 +204,46 @@
     }
 
     /// <summary>Helpers shared by every generated call.</summary>
+    /// <summary>
+    /// Exceptions of C# code that Rust reported a failure for (e.g. a token handler that
+    /// threw), kept by id until the Rust error naming the id becomes an exception whose
+    /// InnerException they are. Bounded: the oldest of more than 256 are dropped.
+    /// </summary>
+    internal static class UniffiForeignExceptions
+    {
+        private const int Capacity = 256;
+        private static readonly object Lock = new object();
+        private static readonly Dictionary<ulong, Exception> Kept = new Dictionary<ulong, Exception>();
+        private static readonly Queue<ulong> Order = new Queue<ulong>();
+        private static ulong _last;
+
+        /// <summary>Keeps an exception; the id to report it to Rust with.</summary>
+        public static ulong Keep(Exception exception)
+        {
+            lock (Lock)
+            {
+                ulong id = ++_last;
+                Kept[id] = exception;
+                Order.Enqueue(id);
+                while (Order.Count > Capacity) Kept.Remove(Order.Dequeue());
+                return id;
+            }
+        }
+
+        /// <summary>The exception kept under <paramref name="id"/> (removed), or null.</summary>
+        public static Exception Take(ulong? id)
+        {
+            if (id == null) return null;
+            lock (Lock)
+            {
+                Exception e;
+                if (!Kept.TryGetValue(id.Value, out e)) return null;
+                Kept.Remove(id.Value);
+                return e;
+            }
+        }
+    }
+
     internal static class UniffiCall
     {
         /// <summary>Throws the exception a call status stands for.</summary>
