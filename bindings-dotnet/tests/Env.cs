@@ -7,6 +7,8 @@ using MessengerConnect;
 using MessengerConnect.Testing;
 using NUnit.Framework;
 
+[assembly: Timeout(120000)] // every test fails after 2 minutes instead of hanging the run
+
 namespace MessengerConnect.Tests
 {
     /// <summary>One in-process mock server for the whole run (stopped at the end).</summary>
@@ -63,6 +65,38 @@ namespace MessengerConnect.Tests
         public static Task<Client> ClientFor(int index, IEnumerable<string> scopes = null)
         {
             return Server.CreateClientAsync(Server.Users[index], scopes);
+        }
+
+        /// <summary>How many requests the server is handling right now (its <c>/_mock/stats</c>
+        /// <c>requestsInProgress</c>, this stats request not counted).</summary>
+        public static int RequestsInProgress()
+        {
+            var request = (HttpWebRequest)WebRequest.Create(Server.Url + "/_mock/stats");
+            request.Timeout = 10000;
+            using (var response = (HttpWebResponse)request.GetResponse())
+            using (var reader = new System.IO.StreamReader(response.GetResponseStream()))
+            {
+                string body = reader.ReadToEnd();
+                var m = System.Text.RegularExpressions.Regex.Match(body, "\"requestsInProgress\":(\\d+)");
+                Assert.IsTrue(m.Success, "stats name requestsInProgress: " + body);
+                return int.Parse(m.Groups[1].Value) - 1;
+            }
+        }
+
+        /// <summary>Waits until the server is handling at least <paramref name="count"/> requests;
+        /// fails after <paramref name="seconds"/> seconds (polling, not a fixed sleep).</summary>
+        public static async Task WaitForRequestsInProgress(int count, int seconds = 20)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(seconds);
+            int seen;
+            while ((seen = RequestsInProgress()) < count)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail("the server handled " + seen + " requests at once after " + seconds + " s, expected " + count);
+                }
+                await Task.Delay(10);
+            }
         }
 
         private static void AssertRedirect(HttpWebResponse response)

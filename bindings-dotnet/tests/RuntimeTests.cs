@@ -30,7 +30,7 @@ namespace MessengerConnect.Tests
                     {
                         int threadsBefore = Process.GetCurrentProcess().Threads.Count;
                         Task<Status>[] calls = Enumerable.Range(0, 200).Select(_ => client.StatusAsync()).ToArray();
-                        await Task.Delay(500);
+                        await Env.WaitForRequestsInProgress(100);
                         int inFlight = calls.Count(t => !t.IsCompleted);
                         int threadsDuring = Process.GetCurrentProcess().Threads.Count;
                         Status[] results = await Task.WhenAll(calls);
@@ -60,7 +60,7 @@ namespace MessengerConnect.Tests
                         using (var cts = new CancellationTokenSource())
                         {
                             Task<Me> call = client.MeAsync(cts.Token);
-                            await Task.Delay(200);
+                            await Env.WaitForRequestsInProgress(1);
                             Assert.IsFalse(call.IsCompleted, "the delayed call is still in flight");
                             cts.Cancel();
                             var e = await Env.Throws<OperationCanceledException>(() => call);
@@ -87,8 +87,7 @@ namespace MessengerConnect.Tests
                 using (var cts = new CancellationTokenSource())
                 {
                     Task<TokenSet> next = client.NextTokenChangeAsync(cts.Token);
-                    await Task.Delay(100);
-                    Assert.IsFalse(next.IsCompleted);
+                    Assert.IsFalse(next.IsCompleted, "no token change is coming");
                     cts.Cancel();
                     await Env.Throws<OperationCanceledException>(() => next);
                 }

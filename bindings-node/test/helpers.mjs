@@ -38,6 +38,19 @@ export function fp(secret) {
   return secret ? createHash('sha256').update(String(secret)).digest('hex').slice(0, 12) : String(secret);
 }
 
+/** How many contacts the server holds for the user of `accessToken`, read with a plain
+ * `fetch` of `$count` (an oracle independent of the client under test). */
+export async function serverContactCount(server, accessToken) {
+  const r = await fetch(`${server.url}/v1/me/contacts?$count=true&$top=1`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.equal(r.status, 200);
+  const body = await r.json();
+  assert.equal(typeof body['@odata.count'], 'number');
+  return body['@odata.count'];
+}
+
 /** The next event of `type` from a subscription (others are skipped). */
 export async function nextOfType(events, type) {
   for (;;) {

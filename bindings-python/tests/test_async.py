@@ -126,11 +126,14 @@ def test_async_feed_chat_events() -> None:
                 assert feed[0].id == posted.id
                 conv = await c.conversations.create([friends[0].id])
                 sent = await c.conversations.send(conv.id, "hello async")
+                seen = None
                 async for event in events:
                     if event.type == "message.created":
-                        assert event.data["id"] == sent.id
+                        seen = event
                         break
                 events.close()
+                assert seen is not None, "the event stream ended before message.created"
+                assert seen.data["id"] == sent.id
 
     asyncio.run(main())
 
