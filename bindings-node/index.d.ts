@@ -89,8 +89,22 @@ export interface PocoQuery {
 }
 export interface PocoPage { startIndex: number; itemsPerPage: number; totalResults: number; entry: Contact[]; [k: string]: unknown }
 export interface AuthorizationParams { scopes: string[]; prompt?: 'none' | 'login' | 'consent'; loginHint?: string }
-/** A started authorization: send the user to `url`; keep the rest (the verifier is secret). */
-export interface AuthorizationRequest { url: string; state: string; nonce: string; codeVerifier: string; redirectUri: string; scopes: string[] }
+/** A started authorization as stored: `AuthorizationRequest.toStorage()`. */
+export interface StoredAuthorizationRequest { url: string; state: string; nonce: string; codeVerifier: string; redirectUri: string; scopes: string[] }
+/**
+ * A started authorization: send the user to `url`; keep the request for `exchangeCode`.
+ * The code verifier is secret: `console.log`, `util.inspect`, `String()` and
+ * `JSON.stringify` show `[redacted]` instead; to persist the request, store `toStorage()`.
+ */
+export interface AuthorizationRequest extends StoredAuthorizationRequest {}
+export declare class AuthorizationRequest {
+  private constructor();
+  static from(stored: StoredAuthorizationRequest | AuthorizationRequest): AuthorizationRequest;
+  /** Every field, the verifier in clear: what to persist. */
+  toStorage(): StoredAuthorizationRequest;
+  /** The verifier replaced by `[redacted]`. */
+  toJSON(): StoredAuthorizationRequest;
+}
 export interface DeviceAuthorization { deviceCode: string; userCode: string; verificationUri: string; verificationUriComplete: string | null; expiresIn: number; interval: number }
 export type DevicePoll = { status: 'pending' } | { status: 'slowDown'; interval: number } | { status: 'complete'; tokens: TokenSet };
 export type TokenTypeHint = 'access_token' | 'refresh_token';
@@ -190,7 +204,7 @@ export declare class Client {
   };
   readonly auth: {
     authorizationUrl(params: AuthorizationParams): AuthorizationRequest;
-    exchangeCode(request: AuthorizationRequest, redirectUrl: string): Promise<TokenSet>;
+    exchangeCode(request: AuthorizationRequest | StoredAuthorizationRequest, redirectUrl: string): Promise<TokenSet>;
     startDeviceAuthorization(scopes: string[]): Promise<DeviceAuthorization>;
     pollDeviceTokenOnce(device: DeviceAuthorization): Promise<DevicePoll>;
     pollDeviceToken(device: DeviceAuthorization): Promise<TokenSet>;

@@ -7,7 +7,7 @@
 
 const native = require('./native.js');
 const errors = require('./errors.js');
-const { TokenSet, storable } = require('./tokens.js');
+const { TokenSet, AuthorizationRequest, storable } = require('./tokens.js');
 
 const { fromNative, invalidArgument } = errors;
 
@@ -470,21 +470,26 @@ class Client {
     this.auth = Object.freeze({
       /**
        * Starts the authorization-code flow (PKCE S256, state, nonce): `{url, state, nonce,
-       * codeVerifier, redirectUri, scopes}`. Send the user to `url`; keep the rest (it
-       * holds the secret verifier) for `exchangeCode`.
+       * codeVerifier, redirectUri, scopes}` as an `AuthorizationRequest`. Send the user to
+       * `url`; keep the request for `exchangeCode` (it holds the secret verifier, redacted
+       * when logged: persist `request.toStorage()`).
        */
       authorizationUrl: (params) => {
         requireObject('params', params);
         requireStrings('scopes', params.scopes);
         optionalString('prompt', params.prompt);
         optionalString('loginHint', params.loginHint);
-        return parse(callSync(() => n().authorizationUrl(json('params', params))));
+        return AuthorizationRequest.from(parse(callSync(() => n().authorizationUrl(json('params', params)))));
       },
       /** Completes the flow from the URL the user was redirected to → the token set. */
       exchangeCode: (request, redirectUrl) => {
         requireObject('request', request);
         requireString('redirectUrl', redirectUrl);
-        return callTokens(() => n().exchangeCode(json('request', request), redirectUrl));
+        const { plain, redacted } = storable(request, AuthorizationRequest);
+        if (redacted) {
+          throw invalidArgument('request', 'holds a `[redacted]` code verifier (JSON.stringify of an AuthorizationRequest): store request.toStorage() instead');
+        }
+        return callTokens(() => n().exchangeCode(json('request', plain), redirectUrl));
       },
       /** Device flow: `{deviceCode, userCode, verificationUri, verificationUriComplete,
        * expiresIn, interval}`; show `userCode` and `verificationUri` to the user. */
@@ -658,7 +663,7 @@ function setLogger(handler, options) {
   callSync(() => native.setLogHandler(forward, level));
 }
 
-module.exports = { Client, Filter, Paged, EventSubscription, TokenSet, setLogger, ...errors };
+module.exports = { Client, Filter, Paged, EventSubscription, TokenSet, AuthorizationRequest, setLogger, ...errors };
 delete module.exports.fromNative;
 delete module.exports.keepCause;
 delete module.exports.invalidArgument;

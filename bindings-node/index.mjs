@@ -7,6 +7,7 @@ export const {
   Paged,
   EventSubscription,
   TokenSet,
+  AuthorizationRequest,
   setLogger,
   MessengerConnectError,
   ApiError,

@@ -1,20 +1,20 @@
 'use strict';
-// `TokenSet`: the tokens of a user or an app. Its secrets (access, refresh and id tokens)
+// Objects that hold secrets: `TokenSet` (the tokens of a user or an app) and
+// `AuthorizationRequest` (a started sign-in, holding the PKCE code verifier). Their secrets
 // are readable properties, but `console.log`, `util.inspect`, `String()` and
-// `JSON.stringify` show `[redacted]` in their place, so logging a token set, or an error or
-// object holding one, never prints a token. To persist it, store `tokens.toStorage()`
-// (the secrets in clear); `new Client({ tokens })` and `setTokens` take either form back.
+// `JSON.stringify` show `[redacted]` in their place, so logging one, or an error or object
+// holding one, never prints a secret. To persist one, store `x.toStorage()` (the secrets
+// in clear); the client's methods take either form back.
 
 const { inspect } = require('util');
 
-/** The fields that are secrets. */
-const SECRETS = ['accessToken', 'refreshToken', 'idToken'];
 const REDACTED = '[redacted]';
 
-class TokenSet {
-  /** A token set from its stored form (the object `toStorage()` returns). */
+/** The shared behaviour: `from`, `toStorage`, and redaction in `toJSON`/`toString`/`inspect`. */
+class SecretHolder {
+  /** An instance from its stored form (the object `toStorage()` returns). */
   static from(stored) {
-    return stored instanceof TokenSet ? stored : Object.assign(new TokenSet(), stored);
+    return stored instanceof this ? stored : Object.assign(new this(), stored);
   }
 
   /** The plain object to persist: every field, the secrets in clear. */
@@ -25,25 +25,37 @@ class TokenSet {
   /** The form `JSON.stringify` writes: the secrets replaced by `[redacted]`. */
   toJSON() {
     const out = { ...this };
-    for (const k of SECRETS) if (out[k] !== undefined && out[k] !== null) out[k] = REDACTED;
+    for (const k of this.constructor.SECRETS) if (out[k] !== undefined && out[k] !== null) out[k] = REDACTED;
     return out;
   }
 
   toString() {
-    return `TokenSet ${JSON.stringify(this)}`;
+    return `${this.constructor.name} ${JSON.stringify(this)}`;
   }
 
   [inspect.custom](depth, options, inspectFn = inspect) {
-    return `TokenSet ${inspectFn(this.toJSON(), { ...options, depth: options.depth === null ? null : options.depth - 1 })}`;
+    const inner = inspectFn(this.toJSON(), { ...options, depth: options.depth === null ? null : options.depth - 1 });
+    return `${this.constructor.name} ${inner}`;
   }
 }
 
-/** The plain object with the secrets of a `TokenSet` or of a stored token set; `true`
- * `redacted` when it is the `JSON.stringify` form of one (its secrets are gone). */
-function storable(tokens) {
-  const plain = tokens instanceof TokenSet ? tokens.toStorage() : tokens;
-  const redacted = SECRETS.some((k) => plain?.[k] === REDACTED);
+/** The tokens of a user or an app; the access, refresh and id tokens are secrets. */
+class TokenSet extends SecretHolder {
+  static SECRETS = ['accessToken', 'refreshToken', 'idToken'];
+}
+
+/** A started authorization-code sign-in (`auth.authorizationUrl`): `{url, state, nonce,
+ * codeVerifier, redirectUri, scopes}`; the code verifier is a secret. */
+class AuthorizationRequest extends SecretHolder {
+  static SECRETS = ['codeVerifier'];
+}
+
+/** The plain object with the secrets of a holder of class `cls` or of its stored form;
+ * `redacted` is true when it is the `JSON.stringify` form of one (its secrets are gone). */
+function storable(value, cls = TokenSet) {
+  const plain = value instanceof cls ? value.toStorage() : value;
+  const redacted = cls.SECRETS.some((k) => plain?.[k] === REDACTED);
   return { plain, redacted };
 }
 
-module.exports = { TokenSet, storable };
+module.exports = { TokenSet, AuthorizationRequest, storable };

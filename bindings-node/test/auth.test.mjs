@@ -2,7 +2,8 @@
 // device flow, client credentials, refresh with onTokens, revocation and introspection.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, AuthError, ConfigError, InvalidArgumentError } from '../index.mjs';
+import { inspect } from 'node:util';
+import { Client, AuthError, AuthorizationRequest, ConfigError, InvalidArgumentError } from '../index.mjs';
 import { fp, setup } from './helpers.mjs';
 
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -49,6 +50,33 @@ test('authorization code with PKCE, id token, userinfo, onTokens', async () => {
       return true;
     });
   }
+});
+
+test('a started sign-in hides its code verifier when logged and survives a session store', async () => {
+  const app = await env.server.createApp();
+  const client = newClient(app);
+  const scopes = ['profile', 'offline_access'];
+  await env.server.grantConsent(0, app.clientId, scopes);
+  const request = client.auth.authorizationUrl({ scopes, prompt: 'none', loginHint: env.server.users[0].email });
+  assert.ok(request instanceof AuthorizationRequest);
+  const verifier = request.codeVerifier;
+  assert.ok(verifier.length >= 43);
+  for (const shown of [inspect(request), String(request), JSON.stringify(request), inspect({ nested: { request } }, { depth: 5 })]) {
+    assert.ok(!shown.includes(verifier), `verifier shown in ${shown}`);
+    assert.match(shown, /redacted/);
+  }
+  assert.ok(inspect(request).includes(request.state), 'the other fields stay visible');
+  // The redacted JSON form is refused before any request; the stored form completes the flow.
+  await assert.rejects(
+    async () => client.auth.exchangeCode(JSON.parse(JSON.stringify(request)), 'http://127.0.0.1/callback?code=x'),
+    InvalidArgumentError,
+  );
+  const stored = JSON.parse(JSON.stringify(request.toStorage()));
+  assert.equal(stored.codeVerifier, verifier);
+  const redirect = await env.server.authorize(request.url);
+  const tokens = await client.auth.exchangeCode(stored, redirect);
+  assert.ok(tokens.accessToken);
+  assert.equal(AuthorizationRequest.from(stored).codeVerifier, verifier);
 });
 
 test('authorization: state mismatch, denial and missing consent are AuthErrors', async () => {
