@@ -10,10 +10,17 @@ namespace MessengerConnect
         /// <summary>
         /// Calls <paramref name="onEvent"/> for each event until the subscription is closed
         /// (returns normally) or the token is cancelled (throws OperationCanceledException).
+        /// A null <paramref name="onEvent"/> throws <see cref="ArgumentNullException"/> at the
+        /// call, before any task starts.
         /// </summary>
-        public async Task ListenAsync(Func<Event, Task> onEvent, CancellationToken cancellationToken = default(CancellationToken))
+        public Task ListenAsync(Func<Event, Task> onEvent, CancellationToken cancellationToken = default(CancellationToken))
         {
             if (onEvent == null) throw new ArgumentNullException("onEvent");
+            return ListenLoopAsync(onEvent, cancellationToken);
+        }
+
+        private async Task ListenLoopAsync(Func<Event, Task> onEvent, CancellationToken cancellationToken)
+        {
             Event e;
             while ((e = await NextAsync(cancellationToken).ConfigureAwait(false)) != null)
             {

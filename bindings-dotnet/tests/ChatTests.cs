@@ -81,5 +81,21 @@ namespace MessengerConnect.Tests
                 }
             });
         }
+
+        [Test]
+        public void ListenWithoutAHandlerThrowsAtTheCall()
+        {
+            Env.Run(async () =>
+            {
+                using (Client me = await Env.ClientFor(2))
+                using (EventSubscription events = await me.EventsAsync(new EventsOptions()))
+                {
+                    Task listening = null;
+                    var e = Assert.Throws<ArgumentNullException>(() => listening = events.ListenAsync(null));
+                    Assert.AreEqual("onEvent", e.ParamName);
+                    Assert.IsNull(listening, "no task was started");
+                }
+            });
+        }
     }
 }
