@@ -58,13 +58,15 @@ node_run() {
 }
 
 # A user's TypeScript setup in the clean folder (typescript and @types/node at the
-# repository's pinned versions, from npm's cache: offline), then tsc type-checks the .mts
-# user file against the installed package's types.
+# repository's pinned versions, from the registry as a user gets them: `npm ci` elsewhere
+# caches their tarballs but not the registry metadata an install by version needs, so this
+# step cannot be offline on a fresh machine), then tsc type-checks the .mts user file
+# against the installed package's types. Our own two packages stay the offline tarballs.
 node_typecheck() {
     local app="$WORK/node-app" ts types
     ts=$(node -p "require('$NODE_DIR/package.json').devDependencies.typescript") || return 1
     types=$(node -p "require('$NODE_DIR/package.json').devDependencies['@types/node']") || return 1
-    (cd "$app" && without_rust npm install --offline --no-audit --no-fund --save-dev \
+    (cd "$app" && without_rust npm install --prefer-offline --no-audit --no-fund --save-dev \
         "typescript@$ts" "@types/node@$types" </dev/null) || return 1
     cat >"$app/tsconfig.json" <<'JSON'
 {
