@@ -38,9 +38,11 @@ export function fp(secret) {
   return secret ? createHash('sha256').update(String(secret)).digest('hex').slice(0, 12) : String(secret);
 }
 
-/** How many contacts the server holds for the user of `accessToken`, read with a plain
- * `fetch` of `$count` (an oracle independent of the client under test). */
-export async function serverContactCount(server, accessToken) {
+/** How many contacts the server holds for seeded user `user`, read with a plain `fetch`
+ * of `$count` and a token minted for it now (an oracle independent of the client under
+ * test, and of the mock clock's moves). */
+export async function serverContactCount(server, user = 0) {
+  const accessToken = (await server.mintToken(user)).tokens.accessToken;
   const r = await fetch(`${server.url}/v1/me/contacts?$count=true&$top=1`, {
     headers: { authorization: `Bearer ${accessToken}` },
     signal: AbortSignal.timeout(10_000),
