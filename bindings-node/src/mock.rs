@@ -28,6 +28,15 @@ pub struct NativeMockServer {
     server: std::sync::Mutex<Option<messenger_connect_mock::MockServer>>,
 }
 
+/// The `code` of a refused control call's JS error (the mock's `ControlError` code).
+pub struct ControlCode(String);
+
+impl AsRef<str> for ControlCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 fn fail(message: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(message.to_string())
 }
@@ -83,6 +92,41 @@ impl NativeMockServer {
             .as_ref()
             .ok_or_else(|| fail("the mock server is closed"))?;
         serde_json::to_string(&server.users()).map_err(fail)
+    }
+
+    /// Runs the control-plane operation `op` (the mock's `control::OPERATIONS`, camelCase
+    /// or snake_case) on `args` (JSON text; empty or `null` for none), in-process through
+    /// `Control::call`, with no HTTP hop: resolves to the operation's JSON answer as text
+    /// (`null` where its `/_mock` endpoint answers 204). A refusal rejects with an Error
+    /// whose message is the refusal's text and whose `code` is its code (`notFound`,
+    /// `validationFailed`...).
+    #[napi]
+    pub async fn call(&self, op: String, args: Option<String>) -> napi::Result<String, ControlCode> {
+        let args = match args.as_deref().map(str::trim) {
+            None | Some("") => serde_json::Value::Null,
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                napi::Error::new(
+                    ControlCode("invalidArgs".into()),
+                    format!("mock control {op}: args are not JSON: {e}"),
+                )
+            })?,
+        };
+        let control = {
+            let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+            match guard.as_ref() {
+                Some(server) => server.control(),
+                None => {
+                    return Err(napi::Error::new(
+                        ControlCode("serverStopped".into()),
+                        "the mock server is closed",
+                    ));
+                }
+            }
+        };
+        match control.call(&op, args).await {
+            Ok(answer) => Ok(answer.to_string()),
+            Err(e) => Err(napi::Error::new(ControlCode(e.code.clone()), e.to_string())),
+        }
     }
 
     /// Stops the server (off the JS thread) and waits for it.
