@@ -62,7 +62,12 @@ class MockServer {
    */
   async call(op, args = {}) {
     if (typeof op !== 'string' || op.length === 0) throw new TypeError('op must be a non-empty string');
-    const text = await this.#native.call(op, JSON.stringify(args ?? {}));
+    let text;
+    try {
+      text = await this.#native.call(op, JSON.stringify(args ?? {}));
+    } catch (e) {
+      throw controlError(e);
+    }
     return JSON.parse(text);
   }
 
@@ -188,6 +193,29 @@ class MockServer {
   async close() {
     await this.#native.close();
   }
+}
+
+const CONTROL_ERROR_PREFIX = 'MOCKCTL:';
+
+/**
+ * The `Error` of a refused control call: the native rejection's record (`MOCKCTL:` +
+ * `{status, code, message, target, text}`) as an `Error` whose message is the refusal's
+ * text, with `code` (the mock's code), `status` and `target`. Other errors pass through.
+ */
+function controlError(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!message.startsWith(CONTROL_ERROR_PREFIX)) return e;
+  let r;
+  try {
+    r = JSON.parse(message.slice(CONTROL_ERROR_PREFIX.length));
+  } catch {
+    return e;
+  }
+  const err = new Error(r.text ?? r.message);
+  err.code = r.code;
+  err.status = r.status;
+  err.target = r.target ?? null;
+  return err;
 }
 
 const ALL_SCOPES = [
