@@ -74,10 +74,11 @@ for (const file of FILES) {
 async function withDeadline(name, work) {
   let timer;
   const expired = new Promise((resolve) => {
-    timer = setTimeout(
-      () => resolve(`${name}: no result within ${DEADLINE_MS / 1000} s (at ${work.step ?? 'setup'})`),
-      DEADLINE_MS,
-    );
+    timer = setTimeout(() => {
+      resolve(`${name}: no result within ${DEADLINE_MS / 1000} s (at ${work.step ?? 'setup'})`);
+      // Stop the hung scenario's client and server, so nothing it waits on stays open.
+      work.abort();
+    }, DEADLINE_MS);
   });
   try {
     return await Promise.race([work, expired]);
@@ -88,11 +89,12 @@ async function withDeadline(name, work) {
 
 /** Runs one scenario: `null` when every step passed, else why it failed. */
 function runScenario(scenario) {
-  const progress = { step: undefined };
+  const progress = { step: undefined, world: undefined };
   const run = (async () => {
     let world;
     try {
       world = await World.create(scenario);
+      progress.world = world;
     } catch (e) {
       return `setup: ${describe(e)}`;
     }
@@ -112,8 +114,10 @@ function runScenario(scenario) {
       await world.close();
     }
   })();
-  // The deadline's message names the step it stopped at.
-  return Object.defineProperty(run, 'step', { get: () => progress.step });
+  // The deadline's message names the step it stopped at; `abort` closes the world.
+  return Object.assign(Object.defineProperty(run, 'step', { get: () => progress.step }), {
+    abort: () => progress.world?.close().catch(() => {}),
+  });
 }
 
 function stepName(step) {
@@ -207,9 +211,13 @@ class World {
     }
   }
 
-  async close() {
-    await this.client.close();
-    await this.server.close();
+  /** Closes the client and stops the server (once, however often it is called). */
+  close() {
+    this.closed ??= (async () => {
+      await this.client.close();
+      await this.server.close();
+    })();
+    return this.closed;
   }
 
   /** Runs one step: `null` when it met its expectations, else every unmet one. */
