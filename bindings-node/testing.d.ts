@@ -12,6 +12,12 @@ export declare class MockServer {
   readonly url: string;
   readonly users: MockUser[];
   control(method: string, path: string, body?: unknown): Promise<any>;
+  /**
+   * Runs a control-plane operation by name, in-process (the mock's `Control::call`):
+   * its parsed JSON answer. A refusal rejects with an `Error` whose `code` is the mock's
+   * code (`validationFailed`, `notFound`...).
+   */
+  call(op: string, args?: Record<string, unknown>): Promise<any>;
   createApp(options?: { name?: string; redirectUris?: string[]; public?: boolean; scopes?: string[] }): Promise<{ clientId: string; clientSecret?: string }>;
   mintToken(user?: number | string, scopes?: string[], options?: { expiresIn?: number; app?: { clientId: string; clientSecret?: string } }): Promise<{ clientId: string; clientSecret?: string; userId: string; tokens: TokenSet; response: any }>;
   addFault(fault: Record<string, unknown>): Promise<{ id: string }>;

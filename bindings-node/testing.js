@@ -2,7 +2,8 @@
 // `messenger-connect/testing`: the in-process mock server of the whole contract, for
 // tests of code that uses `messenger-connect`. It runs on its own Rust runtime thread on a
 // free loopback port; `await server.close()` stops it. The control-plane helpers are thin
-// calls to its `/_mock` endpoints (DESIGN §2.7).
+// calls to its `/_mock` endpoints (DESIGN §2.7); `call(op, args)` runs any control
+// operation in-process, by name (the mock crate's `Control::call`).
 
 const native = require('./native.js');
 const { TokenSet } = require('./tokens.js');
@@ -43,6 +44,31 @@ class MockServer {
       throw new Error(`mock control ${method} ${path}: ${res.status} ${text}`);
     }
     return text ? JSON.parse(text) : null;
+  }
+
+  /**
+   * Runs a control-plane operation by name, in-process (the mock crate's
+   * `Control::call`, no HTTP hop): `call('addFault', {path: '/v1/me', kind: 'status',
+   * status: 503})` → its parsed JSON answer (`null` where the `/_mock` endpoint answers
+   * 204). The operations are the mock's `control::OPERATIONS` (`reset`, `users`,
+   * `createApp`, `mintToken`, `addFault`, `faults`, `removeFault`, `requests`,
+   * `clearRequests`, `advanceClock`, `actAs`, `publishEvent`, `approveDevice`...), each
+   * taking the JSON of its `/_mock` endpoint. A refusal (unknown op, bad arguments, unknown
+   * id) rejects with an `Error` whose `code` is the mock's code (`validationFailed`,
+   * `notFound`...).
+   * @param {string} op
+   * @param {object} [args]
+   * @returns {Promise<any>}
+   */
+  async call(op, args = {}) {
+    if (typeof op !== 'string' || op.length === 0) throw new TypeError('op must be a non-empty string');
+    let text;
+    try {
+      text = await this.#native.call(op, JSON.stringify(args ?? {}));
+    } catch (e) {
+      throw controlError(e);
+    }
+    return JSON.parse(text);
   }
 
   /** Registers an app: `{clientId, clientSecret?}`. */
@@ -167,6 +193,29 @@ class MockServer {
   async close() {
     await this.#native.close();
   }
+}
+
+const CONTROL_ERROR_PREFIX = 'MOCKCTL:';
+
+/**
+ * The `Error` of a refused control call: the native rejection's record (`MOCKCTL:` +
+ * `{status, code, message, target, text}`) as an `Error` whose message is the refusal's
+ * text, with `code` (the mock's code), `status` and `target`. Other errors pass through.
+ */
+function controlError(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!message.startsWith(CONTROL_ERROR_PREFIX)) return e;
+  let r;
+  try {
+    r = JSON.parse(message.slice(CONTROL_ERROR_PREFIX.length));
+  } catch {
+    return e;
+  }
+  const err = new Error(r.text ?? r.message);
+  err.code = r.code;
+  err.status = r.status;
+  err.target = r.target ?? null;
+  return err;
 }
 
 const ALL_SCOPES = [

@@ -1,5 +1,6 @@
 //! The in-process mock server for `messenger-connect/testing`.
 
+use messenger_connect_mock::control::ControlError;
 use napi_derive::napi;
 
 /// Options of `MockServer.start`.
@@ -27,6 +28,9 @@ pub struct NativeMockServer {
     url: String,
     server: std::sync::Mutex<Option<messenger_connect_mock::MockServer>>,
 }
+
+/// Prefix of the message of a refused control call's rejection: the rest is JSON.
+const CONTROL_ERROR_PREFIX: &str = "MOCKCTL:";
 
 fn fail(message: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(message.to_string())
@@ -83,6 +87,55 @@ impl NativeMockServer {
             .as_ref()
             .ok_or_else(|| fail("the mock server is closed"))?;
         serde_json::to_string(&server.users()).map_err(fail)
+    }
+
+    /// Runs the control-plane operation `op` (the mock's `control::OPERATIONS`, camelCase
+    /// or snake_case) on `args` (JSON text; absent, empty or `null` for none), in-process
+    /// through `Control::call`, with no HTTP hop: resolves to the operation's JSON answer
+    /// as text (`null` where its `/_mock` endpoint answers 204). A refusal rejects with an
+    /// Error whose message is `MOCKCTL:` followed by `{status, code, message, target,
+    /// text}` as JSON (`text`: the refusal's whole message), which `MockServer.call` in
+    /// `testing.js` raises as an `Error` with that message and `code` (napi's async
+    /// rejections carry only its own status codes).
+    #[napi]
+    pub async fn call(&self, op: String, args: Option<String>) -> napi::Result<String> {
+        let refused = |e: ControlError| {
+            let record = serde_json::json!({
+                "status": e.status,
+                "code": e.code,
+                "message": e.message,
+                "target": e.target,
+                "text": e.to_string(),
+            });
+            napi::Error::from_reason(format!("{CONTROL_ERROR_PREFIX}{record}"))
+        };
+        let args = match args.as_deref().map(str::trim) {
+            None | Some("") => serde_json::Value::Null,
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                refused(ControlError {
+                    status: 400,
+                    code: "validationFailed".into(),
+                    message: format!("the arguments are not JSON: {e}"),
+                    target: Some("args".into()),
+                })
+            })?,
+        };
+        let control = {
+            let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+            match guard.as_ref() {
+                Some(server) => server.control(),
+                None => {
+                    return Err(refused(ControlError {
+                        status: 503,
+                        code: "serverStopped".into(),
+                        message: "the mock server is closed".into(),
+                        target: None,
+                    }));
+                }
+            }
+        };
+        let answer = control.call(&op, args).await.map_err(refused)?;
+        Ok(answer.to_string())
     }
 
     /// Stops the server (off the JS thread) and waits for it.

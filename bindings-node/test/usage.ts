@@ -5,6 +5,8 @@ import { MockServer } from 'messenger-connect/testing';
 export async function usage(): Promise<void> {
   const server = await MockServer.start({ seed: 1, users: 2, friendsPerUser: 1 });
   const { tokens, clientId } = await server.mintToken(0);
+  const fault: { id: string } = await server.call('addFault', { path: '/v1/me', kind: 'status', status: 503, count: 1 });
+  await server.call('removeFault', { id: fault.id });
   let saved: TokenSet | undefined;
   const client = new Client({ baseUrl: server.url, clientId, tokens, onTokens: (t) => { saved = t; } });
   const posted: Activity = await client.activities.create({ type: 'Note', content: 'hello' });
