@@ -146,7 +146,8 @@ class World:
 
     def __init__(self, scenario: Json, asynchronous: bool) -> None:
         self.asynchronous = asynchronous
-        self.mock = MockServer(users=1, contacts_per_user=0)
+        # The default configuration (3 users with 50 contacts, seed 1), as `reset {}` keeps it.
+        self.mock = MockServer()
         self.client: Union[Client, AsyncClient, None] = None
         self.device: Any = None
         try:
@@ -169,6 +170,9 @@ class World:
             "initial_backoff": retry.get("initialBackoffMs", 10) / 1000,
             "max_backoff": retry.get("maxBackoffMs", 100) / 1000,
             "max_retry_after": retry.get("maxRetryAfterMs", 60000) / 1000,
+            # `contacts.list` is one page (core's `list_contacts`): no request for the
+            # next page in the background, which the step's journal would see.
+            "page_prefetch": False,
         }
         if spec.get("clientId", True):
             options["client_id"] = app.client_id
