@@ -89,8 +89,8 @@ impl NativeClient {
     #[new]
     #[pyo3(signature = (base_url, *, client_id=None, client_secret=None, redirect_uri=None,
         tokens=None, on_tokens=None, user_agent=None, connect_timeout=None,
-        request_timeout=None, total_timeout=None, max_attempts=None, page_prefetch=true,
-        allow_insecure_http=false))]
+        request_timeout=None, total_timeout=None, max_attempts=None, initial_backoff=None,
+        max_backoff=None, max_retry_after=None, page_prefetch=true, allow_insecure_http=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -105,6 +105,9 @@ impl NativeClient {
         request_timeout: Option<f64>,
         total_timeout: Option<f64>,
         max_attempts: Option<u32>,
+        initial_backoff: Option<f64>,
+        max_backoff: Option<f64>,
+        max_retry_after: Option<f64>,
         page_prefetch: bool,
         allow_insecure_http: bool,
     ) -> PyResult<NativeClient> {
@@ -135,10 +138,20 @@ impl NativeClient {
         if total_timeout.is_some() {
             b = b.total_timeout(seconds("total_timeout", total_timeout)?);
         }
-        if let Some(n) = max_attempts {
+        if max_attempts.is_some()
+            || initial_backoff.is_some()
+            || max_backoff.is_some()
+            || max_retry_after.is_some()
+        {
+            let d = RetryPolicy::default();
             b = b.retry_policy(RetryPolicy {
-                max_attempts: n,
-                ..RetryPolicy::default()
+                max_attempts: max_attempts.unwrap_or(d.max_attempts),
+                initial_backoff: seconds("initial_backoff", initial_backoff)?
+                    .unwrap_or(d.initial_backoff),
+                max_backoff: seconds("max_backoff", max_backoff)?.unwrap_or(d.max_backoff),
+                max_retry_after: seconds("max_retry_after", max_retry_after)?
+                    .unwrap_or(d.max_retry_after),
+                ..d
             });
         }
         if let Some(callback) = on_tokens {

@@ -30,6 +30,8 @@ pub struct Position {
     next_link: Option<String>,
     delta_link: Option<String>,
     last_seq: Option<u64>,
+    /// Event streams: how many times the stream reconnected so far.
+    reconnects: Option<u64>,
 }
 
 /// What a stream hands to Python: most models in wire form (the Python layer wraps them
@@ -185,6 +187,7 @@ where
             next_link: self.0.next_link().map(str::to_string),
             delta_link: self.0.delta_link().map(str::to_string),
             last_seq: None,
+            reconnects: None,
         }
     }
 }
@@ -212,6 +215,7 @@ where
             next_link: self.0.next_link().map(str::to_string),
             delta_link: self.0.delta_link().map(str::to_string),
             last_seq: None,
+            reconnects: None,
         }
     }
 }
@@ -234,6 +238,7 @@ impl Source for DeltaPages {
             next_link: self.0.next_link().map(str::to_string),
             delta_link: self.0.delta_link().map(str::to_string),
             last_seq: None,
+            reconnects: None,
         }
     }
 }
@@ -253,6 +258,7 @@ impl Source for Delta {
             next_link: self.0.next_link().map(str::to_string),
             delta_link: self.0.delta_link().map(str::to_string),
             last_seq: None,
+            reconnects: None,
         }
     }
 }
@@ -289,6 +295,7 @@ impl Source for Events {
     fn position(&self) -> Position {
         Position {
             last_seq: self.0.last_seq(),
+            reconnects: Some(self.0.reconnects()),
             ..Position::default()
         }
     }
@@ -551,5 +558,12 @@ impl NativeStream {
     #[getter]
     fn last_seq(&self) -> Option<u64> {
         self.position().last_seq
+    }
+
+    /// Event streams: how many times the stream reconnected (after a dropped socket) up
+    /// to the last item handed out; `None` for other streams.
+    #[getter]
+    fn reconnects(&self) -> Option<u64> {
+        self.position().reconnects
     }
 }

@@ -218,6 +218,9 @@ class _Base:
         request_timeout: Optional[float] = None,
         total_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
+        max_retry_after: Optional[float] = None,
         page_prefetch: bool = True,
         allow_insecure_http: bool = False,
     ) -> None:
@@ -234,6 +237,9 @@ class _Base:
             request_timeout=request_timeout,
             total_timeout=total_timeout,
             max_attempts=max_attempts,
+            initial_backoff=initial_backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
             page_prefetch=page_prefetch,
             allow_insecure_http=allow_insecure_http,
         )
@@ -673,7 +679,8 @@ class Client(_Base):
 
     def events(self, *, since: Optional[int] = None, ping_interval: Optional[float] = 30.0) -> EventStream[Event]:
         """Live events (connects now); reconnects and resumes by itself. Store
-        ``last_seq`` to resume later with ``since``. Close it (or use ``with``).
+        ``last_seq`` to resume later with ``since``; ``reconnects`` counts the
+        reconnections so far. Close it (or use ``with``).
         ``typing(conversation_id)`` on the stream sends a typing notification."""
         if since is not None and (isinstance(since, bool) or not isinstance(since, int) or since < 0):
             raise invalid_argument("since", "`since` must be an int ≥ 0")

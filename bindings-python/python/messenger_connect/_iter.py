@@ -126,6 +126,13 @@ class EventStream(SyncIterator[T]):
     def __enter__(self) -> "EventStream[T]":
         return self
 
+    @property
+    def reconnects(self) -> int:
+        """How many times the stream reconnected by itself (after a dropped socket), up
+        to the last event handed out."""
+        n: Optional[int] = self._stream.reconnects
+        return n or 0
+
 
 class AsyncEventStream(AsyncIterator[T]):
     """Live events (``async for event in stream``); ``typing()`` works while another
@@ -143,3 +150,10 @@ class AsyncEventStream(AsyncIterator[T]):
 
     async def __aenter__(self) -> "AsyncEventStream[T]":
         return self
+
+    @property
+    def reconnects(self) -> int:
+        """How many times the stream reconnected by itself (after a dropped socket), up
+        to the last event handed out."""
+        n: Optional[int] = self._stream.reconnects
+        return n or 0

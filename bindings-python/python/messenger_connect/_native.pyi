@@ -102,6 +102,8 @@ class NativeStream:
     def delta_link(self) -> Optional[str]: ...
     @property
     def last_seq(self) -> Optional[int]: ...
+    @property
+    def reconnects(self) -> Optional[int]: ...
 
 class NativeClient:
     def __init__(
@@ -118,6 +120,9 @@ class NativeClient:
         request_timeout: Optional[float] = ...,
         total_timeout: Optional[float] = ...,
         max_attempts: Optional[int] = ...,
+        initial_backoff: Optional[float] = ...,
+        max_backoff: Optional[float] = ...,
+        max_retry_after: Optional[float] = ...,
         page_prefetch: bool = ...,
         allow_insecure_http: bool = ...,
     ) -> None: ...
