@@ -41,6 +41,8 @@ rm -f TestResult.xml
 # Mono 6.8 waits at exit for the Rust runtime threads that called back into managed code
 # (they never end), so nunit-console does not exit by itself after the run: wait for its
 # result file, give it a moment, then stop it.
+# The scenario and error-kind runners read spec/scenarios/ of this checkout.
+export MC_SPEC_DIR="${MC_SPEC_DIR:-$ROOT/spec/scenarios}"
 LD_LIBRARY_PATH="$DOTNET_OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     nunit-console -nologo -noshadow -domain=None -labels -xml="$DOTNET_OUT/TestResult.xml" \
     "$DOTNET_OUT/MessengerConnect.Tests.dll" "$@" </dev/null &
@@ -58,10 +60,11 @@ wait "$nunit_pid" 2>/dev/null
 # NUnit 2.6: total = tests run; not-run = ignored + skipped + invalid.
 attr() { sed -n "s/.*<test-results [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" TestResult.xml | head -1; }
 total=$(attr total); errors=$(attr errors); failures=$(attr failures)
-inconclusive=$(attr inconclusive); not_run=$(attr not-run)
-failed=$((errors + failures))
-passed=$((total - failed - ${inconclusive:-0}))
-skipped=$((${not_run:-0} + ${inconclusive:-0}))
+inconclusive=$(attr inconclusive); not_run=$(attr not-run); invalid=$(attr invalid)
+# An invalid test (a TestCaseSource that threw, a bad signature) never ran: a failure, not a skip.
+failed=$((errors + failures + ${invalid:-0}))
+passed=$((total - errors - failures - ${inconclusive:-0}))
+skipped=$((${not_run:-0} - ${invalid:-0} + ${inconclusive:-0}))
 if [[ $regen_ok == 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 # A run in which NUnit ran no test at all (a filter matching nothing, a broken fixture) fails.
 if [[ ${total:-0} -eq 0 ]]; then

@@ -1,9 +1,12 @@
 //! `MessengerConnectError`: core's [`messenger_connect::Error`] as one uniffi error enum
-//! (the C# layer makes an exception class of each variant). API errors are split by status
-//! like the Python binding's hierarchy. No variant ever carries a secret: core's errors
-//! hold none, and the binding adds none.
+//! with a variant per [`ErrorKind`] (core's one table, `spec/scenarios/error-kinds.json`).
+//! The C# generator makes an exception class of each variant and, following
+//! `[bindings.dotnet.error_parents]` in `uniffi.toml`, the same hierarchy as every other
+//! binding: `ApiException` → `NotFoundException`, `AuthException`...; `NetworkException` →
+//! `TimeoutException`. No variant ever carries a secret: core's errors hold none, and the
+//! binding adds none.
 
-use messenger_connect::{ApiError, Error};
+use messenger_connect::{Error, ErrorInfo, ErrorKind};
 
 /// One entry of an API error's `details`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -16,213 +19,71 @@ pub struct ErrorDetail {
     pub target: Option<String>,
 }
 
-/// Why a call failed. Every variant has `message`, the full human-readable text.
-///
-/// The API variants (`Api`, `Auth`, `NotFound`, `Conflict`, `PreconditionFailed`,
-/// `Validation`, `RateLimited`, `Server`) share their fields: `status`, `code` (e.g.
-/// `notFound`), `server_message` (the server's own message), `request_id`, `target`,
-/// `retry_after_ms` and `details`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
-pub enum MessengerConnectError {
-    /// The API answered with an error whose status has no variant of its own.
-    #[error("{message}")]
-    Api {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
-    /// 401 or 403: the token was refused or lacks a scope.
-    #[error("{message}")]
-    Auth {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
-    /// 404.
-    #[error("{message}")]
-    NotFound {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
+/// Declares the error enum: the API kinds share one field list (their C# classes derive
+/// from `ApiException`, which declares the fields once).
+macro_rules! error_enum {
+    ($( $(#[$doc:meta])* $api:ident, )* ; $($rest:tt)*) => {
+        /// Why a call failed: one variant per kind of core's error table. Every variant has
+        /// `message`, the full human-readable text.
+        ///
+        /// The API kinds (`Api` and its children `NotFound`, `Auth`, `Validation`,
+        /// `Conflict`, `PreconditionFailed`, `ResyncRequired`, `RateLimited`, `Server`)
+        /// share their fields: `status`, `code` (e.g. `notFound`, or an OAuth `error` such
+        /// as `invalid_grant`), `description` (the server's message or the OAuth
+        /// `error_description`), `request_id`, `target`, `retry_after_ms` and `details`.
+        #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+        pub enum MessengerConnectError {
+            $(
+                $(#[$doc])*
+                #[error("{message}")]
+                $api {
+                    /// Full text.
+                    message: String,
+                    /// HTTP status (none for an OAuth error found by the client, e.g. `no_refresh_token`).
+                    status: Option<u16>,
+                    /// Machine-readable code: the API's `error.code` or the OAuth `error`.
+                    code: String,
+                    /// The explanation alone: the server's message or the OAuth `error_description`.
+                    description: Option<String>,
+                    /// The `request-id` of the response.
+                    request_id: Option<String>,
+                    /// The field or query option at fault.
+                    target: Option<String>,
+                    /// `Retry-After` in milliseconds, when the server sent one.
+                    retry_after_ms: Option<u64>,
+                    /// Details the server gave.
+                    details: Vec<ErrorDetail>,
+                },
+            )*
+            $($rest)*
+        }
+    };
+}
+
+error_enum! {
+    /// An error answered by the server that has no finer kind (e.g. 405, 424), or a
+    /// response that could not be decoded (`code` `invalidResponse`). The parent of every
+    /// API error: catch it to read `Status`, `Code` and `RequestId` of any of them.
+    Api,
+    /// 404: the resource does not exist (or is not the caller's).
+    NotFound,
+    /// 401 or 403, and the OAuth errors that mean "sign in again" or "not allowed"
+    /// (`invalid_grant`, `invalid_client`, `no_refresh_token`...).
+    Auth,
+    /// 400, 413 or 422, and the OAuth errors of a malformed request (`invalid_scope`...):
+    /// `target` names the field.
+    Validation,
     /// 409 (e.g. `alreadyFriends`).
-    #[error("{message}")]
-    Conflict {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
+    Conflict,
     /// 412 `preconditionFailed`: the ETag given as `if_match` is stale.
-    #[error("{message}")]
-    PreconditionFailed {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
-    /// 400 or 422: an invalid value (`target` names the field).
-    #[error("{message}")]
-    Validation {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
-    /// 429, after the retries.
-    #[error("{message}")]
-    RateLimited {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
-    /// 5xx, after the retries.
-    #[error("{message}")]
-    Server {
-        /// Full text.
-        message: String,
-        /// HTTP status.
-        status: u16,
-        /// Machine-readable code.
-        code: String,
-        /// The server's message.
-        server_message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-        /// The field or query option at fault.
-        target: Option<String>,
-        /// `Retry-After` in milliseconds, when the server sent one.
-        retry_after_ms: Option<u64>,
-        /// Details the server gave.
-        details: Vec<ErrorDetail>,
-    },
+    PreconditionFailed,
     /// 410 `resyncRequired`: the delta link is too old; sync again from scratch.
-    #[error("{message}")]
-    ResyncRequired {
-        /// Full text.
-        message: String,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-    },
-    /// An OAuth 2.0 / OpenID Connect error (from the server, the redirect, or the client:
-    /// `state_mismatch`, `invalid_id_token`, `no_refresh_token`...).
-    #[error("{message}")]
-    OAuth {
-        /// Full text.
-        message: String,
-        /// HTTP status, when it came from an endpoint.
-        status: Option<u16>,
-        /// The RFC 6749 `error` (or client-side code).
-        code: String,
-        /// The `error_description`.
-        description: Option<String>,
-    },
-    /// No answer: connection refused or reset, timeout, body cut short.
-    #[error("{message}")]
-    Network {
-        /// Full text.
-        message: String,
-        /// The failure was a timeout.
-        timeout: bool,
-    },
-    /// An answer that could not be decoded.
-    #[error("{message}")]
-    Decode {
-        /// Full text.
-        message: String,
-        /// HTTP status of the response.
-        status: u16,
-        /// The `request-id` of the response.
-        request_id: Option<String>,
-    },
+    ResyncRequired,
+    /// 429, once the retries are spent: `retry_after_ms` says when to try again.
+    RateLimited,
+    /// 5xx (and the OAuth `server_error`, `temporarily_unavailable`), once the retries are spent.
+    Server,
+    ;
     /// An argument refused before any request was sent.
     #[error("{message}")]
     InvalidArgument {
@@ -231,7 +92,20 @@ pub enum MessengerConnectError {
         /// The argument (or field) at fault.
         name: String,
     },
-    /// The client's configuration is invalid or incomplete for this call.
+    /// No usable answer: connection refused or reset, body cut short.
+    #[error("{message}")]
+    Network {
+        /// Full text.
+        message: String,
+    },
+    /// A network failure that was a timeout (connect, request or total).
+    #[error("{message}")]
+    Timeout {
+        /// Full text.
+        message: String,
+    },
+    /// The client is not configured for the call (or was closed), or its configuration is
+    /// invalid.
     #[error("{message}")]
     Config {
         /// Full text.
@@ -250,13 +124,8 @@ pub enum MessengerConnectError {
         /// turns the field into the exception's `InnerException`).
         inner_exception_id: Option<u64>,
     },
-    /// The object (client, event subscription, mock server) was closed.
-    #[error("{message}")]
-    Closed {
-        /// Full text.
-        message: String,
-    },
-    /// A defect in the binding (not a panic: panics are uniffi's unexpected errors).
+    /// A defect of this library (a background task that failed; a panic caught at the FFI
+    /// boundary is a `RustPanicException`, a subclass): please report it.
     #[error("{message}")]
     Internal {
         /// Full text.
@@ -276,9 +145,10 @@ impl MessengerConnectError {
         }
     }
 
-    /// A `Closed` error for this kind of object.
+    /// The error of a call on a closed object (client, event subscription, mock server):
+    /// a `Config` error, as in core.
     pub(crate) fn closed(what: &str) -> Self {
-        MessengerConnectError::Closed {
+        MessengerConnectError::Config {
             message: format!("the {what} is closed"),
         }
     }
@@ -289,112 +159,102 @@ impl MessengerConnectError {
             message: format!("internal error: {what}"),
         }
     }
-}
 
-fn api_variant(e: &ApiError, message: String) -> MessengerConnectError {
-    let details = e
-        .details
-        .iter()
-        .map(|d| ErrorDetail {
-            code: d.code.clone(),
-            message: d.message.clone(),
-            target: d.target.clone(),
-        })
-        .collect();
-    let status = e.status;
-    let code = e.code.clone();
-    let server_message = e.message.clone();
-    let request_id = e.request_id.clone();
-    let target = e.target.clone();
-    let retry_after_ms = e
-        .retry_after
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    macro_rules! variant {
-        ($v:ident) => {
-            MessengerConnectError::$v {
+    /// The variant of core's error record: one variant per kind.
+    fn from_info(
+        info: ErrorInfo,
+        tokens: Option<crate::auth::TokenSet>,
+        inner: Option<u64>,
+    ) -> Self {
+        let message = info.message;
+        macro_rules! api {
+            ($v:ident) => {
+                MessengerConnectError::$v {
+                    message,
+                    status: info.status,
+                    code: info.code.unwrap_or_default(),
+                    description: info.description,
+                    request_id: info.request_id,
+                    target: info.target,
+                    retry_after_ms: info
+                        .retry_after
+                        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                    details: info
+                        .details
+                        .into_iter()
+                        .map(|d| ErrorDetail {
+                            code: d.code,
+                            message: d.message,
+                            target: d.target,
+                        })
+                        .collect(),
+                }
+            };
+        }
+        match info.kind {
+            ErrorKind::Api => api!(Api),
+            ErrorKind::NotFound => api!(NotFound),
+            ErrorKind::Auth => api!(Auth),
+            ErrorKind::Validation => api!(Validation),
+            ErrorKind::Conflict => api!(Conflict),
+            ErrorKind::PreconditionFailed => api!(PreconditionFailed),
+            ErrorKind::ResyncRequired => api!(ResyncRequired),
+            ErrorKind::RateLimited => api!(RateLimited),
+            ErrorKind::Server => api!(Server),
+            ErrorKind::InvalidArgument => MessengerConnectError::InvalidArgument {
                 message,
-                status,
-                code,
-                server_message,
-                request_id,
-                target,
-                retry_after_ms,
-                details,
-            }
-        };
-    }
-    match status {
-        401 | 403 => variant!(Auth),
-        404 => variant!(NotFound),
-        409 => variant!(Conflict),
-        412 => variant!(PreconditionFailed),
-        400 | 422 => variant!(Validation),
-        429 => variant!(RateLimited),
-        500..=599 => variant!(Server),
-        _ => variant!(Api),
-    }
-}
-
-impl From<Error> for MessengerConnectError {
-    fn from(e: Error) -> Self {
-        let message = e.to_string();
-        match e {
-            Error::Api(api) => api_variant(&api, message),
-            Error::OAuth {
-                status,
-                error,
-                description,
-                ..
-            } => MessengerConnectError::OAuth {
-                message,
-                status,
-                code: error,
-                description,
+                name: info.target.unwrap_or_default(),
             },
-            Error::ResyncRequired { request_id, .. } => MessengerConnectError::ResyncRequired {
-                message,
-                request_id,
-            },
-            Error::Network { timeout, .. } => MessengerConnectError::Network { message, timeout },
-            Error::Decode {
-                status, request_id, ..
-            } => MessengerConnectError::Decode {
-                message,
-                status,
-                request_id,
-            },
-            Error::InvalidArgument { name, .. } => {
-                MessengerConnectError::InvalidArgument { message, name }
-            }
-            Error::Config(_) => MessengerConnectError::Config { message },
-            Error::TokenStore { tokens, cause } => MessengerConnectError::TokenStore {
-                message,
-                tokens: crate::auth::TokenSet::from(*tokens),
-                inner_exception_id: cause
-                    .get_ref()
-                    .downcast_ref::<crate::token_changes::HandlerFailed>()
-                    .and_then(|h| h.exception_id),
+            ErrorKind::Network => MessengerConnectError::Network { message },
+            ErrorKind::Timeout => MessengerConnectError::Timeout { message },
+            ErrorKind::Config => MessengerConnectError::Config { message },
+            ErrorKind::TokenStore => match tokens {
+                Some(tokens) => MessengerConnectError::TokenStore {
+                    message,
+                    tokens,
+                    inner_exception_id: inner,
+                },
+                None => MessengerConnectError::Internal { message },
             },
             _ => MessengerConnectError::Internal { message },
         }
     }
 }
 
-/// An error of the API family for this status (used for the mock's control plane).
+impl From<Error> for MessengerConnectError {
+    fn from(e: Error) -> Self {
+        let (tokens, inner) = match &e {
+            Error::TokenStore { tokens, cause } => (
+                Some(crate::auth::TokenSet::from((**tokens).clone())),
+                cause
+                    .get_ref()
+                    .downcast_ref::<crate::token_changes::HandlerFailed>()
+                    .and_then(|h| h.exception_id),
+            ),
+            _ => (None, None),
+        };
+        MessengerConnectError::from_info(e.info(), tokens, inner)
+    }
+}
+
+/// A failed control call of the mock, as the error of its status (an API error).
 pub(crate) fn api_error(
     status: u16,
     code: String,
     message: String,
-    server_message: String,
+    description: String,
+    target: Option<String>,
 ) -> MessengerConnectError {
-    let api = ApiError {
+    let api = messenger_connect::ApiError {
         status,
         code,
-        message: server_message,
+        message: description,
         request_id: None,
-        target: None,
+        target,
         retry_after: None,
         details: Vec::new(),
     };
-    api_variant(&api, message)
+    let mut info = Error::Api(Box::new(api)).info();
+    info.message = message;
+    MessengerConnectError::from_info(info, None, None)
 }

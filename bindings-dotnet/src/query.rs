@@ -209,6 +209,20 @@ impl Filter {
         Filter::make(mc::Filter::any(collection, inner.inner.clone()))
     }
 
+    /// A filter from its JSON form, the same in every binding (`{"op": "eq", "property":
+    /// "displayName", "value": "Ann"}`, `{"op": "and", "filters": [...]}`; core/README.md),
+    /// checked and rendered once: a fault is an `InvalidArgument` named by its path (e.g.
+    /// `filter.value`, `filter.op`).
+    #[uniffi::constructor]
+    pub fn from_json(json: String) -> Result<Arc<Filter>> {
+        Ok(Filter::make(mc::Filter::from_json(&json)?))
+    }
+
+    /// The filter's JSON form (what `from_json` reads).
+    pub fn to_json(&self) -> String {
+        self.inner.to_json().to_string()
+    }
+
     /// An OData expression written by hand, sent as-is.
     #[uniffi::constructor]
     pub fn raw(expression: String) -> Arc<Filter> {

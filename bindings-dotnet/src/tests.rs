@@ -296,7 +296,7 @@ fn contacts_paging_delta_and_errors() {
         assert!(found.items.iter().any(|c| c.id == created.id));
 
         let err = client.get_contact("nope".into()).await.unwrap_err();
-        assert!(matches!(err, MessengerConnectError::NotFound { status: 404, .. }), "{err:?}");
+        assert!(matches!(err, MessengerConnectError::NotFound { status: Some(404), .. }), "{err:?}");
         new.display_name = " ".into();
         let err = client.create_contact(new).await.unwrap_err();
         assert!(matches!(&err, MessengerConnectError::InvalidArgument { name, .. } if name == "display_name"));
@@ -304,7 +304,7 @@ fn contacts_paging_delta_and_errors() {
         client.close();
         assert!(matches!(
             client.me().await.unwrap_err(),
-            MessengerConnectError::Closed { .. }
+            MessengerConnectError::Config { .. }
         ));
         s.mock.stop();
     });
@@ -339,7 +339,13 @@ fn faults_token_changes_and_events() {
             .unwrap();
         let err = client.me().await.unwrap_err();
         assert!(
-            matches!(err, MessengerConnectError::Server { status: 503, .. }),
+            matches!(
+                err,
+                MessengerConnectError::Server {
+                    status: Some(503),
+                    ..
+                }
+            ),
             "{err:?}"
         );
         client.me().await.unwrap();
@@ -400,7 +406,7 @@ fn faults_token_changes_and_events() {
         assert!(pending.await.unwrap().unwrap().is_none());
         assert!(matches!(
             quiet.typing(conversation.id).unwrap_err(),
-            MessengerConnectError::Closed { .. }
+            MessengerConnectError::Config { .. }
         ));
         events.close();
         friend_events.close();

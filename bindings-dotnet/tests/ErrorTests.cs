@@ -21,8 +21,9 @@ namespace MessengerConnect.Tests
                     Assert.AreEqual(404, e.Status);
                     Assert.AreEqual("notFound", e.Code);
                     Assert.IsNotEmpty(e.RequestId);
-                    Assert.IsNotEmpty(e.ServerMessage);
+                    Assert.IsNotEmpty(e.Description);
                     StringAssert.Contains("404", e.Message);
+                    Assert.IsInstanceOf<ApiException>(e);
                     Assert.IsInstanceOf<MessengerConnectException>(e);
                 }
             });
@@ -70,14 +71,15 @@ namespace MessengerConnect.Tests
                         Method = "GET",
                         Path = "/v1/me/status",
                         Status = 429,
-                        RetryAfter = 30,
+                        // Beyond the client's 60 s cap on Retry-After: no retry, no wait.
+                        RetryAfter = 120,
                         Count = 10,
                     });
                     try
                     {
                         RateLimitedException e = await Env.Throws<RateLimitedException>(() => client.StatusAsync());
                         Assert.AreEqual(429, e.Status);
-                        Assert.AreEqual(30000UL, e.RetryAfterMs);
+                        Assert.AreEqual(120000UL, e.RetryAfterMs);
                     }
                     finally
                     {

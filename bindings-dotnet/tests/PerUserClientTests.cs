@@ -183,7 +183,7 @@ namespace MessengerConnect.Tests
                     Assert.Throws<ArgumentNullException>(() => parent.WithTokens(new TokenSet { TokenType = "Bearer", Scopes = new List<string>() }));
                     Assert.Throws<ArgumentNullException>(() => parent.WithTokens(new TokenSet { AccessToken = "x", TokenType = "Bearer", Scopes = null }));
                     parent.Close();
-                    Assert.Throws<ClosedException>(() => parent.WithTokens(tokens));
+                    Assert.Throws<ConfigException>(() => parent.WithTokens(tokens));
                     Assert.AreEqual(before, await Env.RequestCount(), "no request reached the server");
                 }
             });

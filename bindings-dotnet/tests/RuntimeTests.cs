@@ -135,9 +135,9 @@ namespace MessengerConnect.Tests
                 {
                     Task<Status> call = client.StatusAsync();
                     client.Dispose();
-                    // Dispose closes the client; the call in flight ends (with its result or ClosedException), never a crash.
+                    // Dispose closes the client; the call in flight ends (with its result or ConfigException), never a crash.
                     try { Assert.IsNotNull(await call); }
-                    catch (ClosedException) { }
+                    catch (ConfigException) { }
                 }
                 finally
                 {

@@ -735,6 +735,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_filter_eq(RustBuffer field, RustBuffer value, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_filter_from_json(RustBuffer json, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_filter_ge(RustBuffer field, RustBuffer value, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_filter_gt(RustBuffer field, RustBuffer value, ref RustCallStatus uniffiStatus);
@@ -759,6 +761,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_filter_render(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_filter_to_json(ulong ptr, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_clone_mockserver(ulong handle, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_free_mockserver(ulong handle, ref RustCallStatus uniffiStatus);
@@ -774,6 +778,8 @@ namespace MessengerConnect
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_add_fault(ulong ptr, RustBuffer fault);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_advance_clock(ulong ptr, ulong seconds);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_call(ulong ptr, RustBuffer op, RustBuffer args_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_clear_faults(ulong ptr);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1107,6 +1113,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_filter_render();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_filter_to_json();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_accept_invitation();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_act_as();
@@ -1116,6 +1124,8 @@ namespace MessengerConnect
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_call();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_faults();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1154,6 +1164,8 @@ namespace MessengerConnect
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_endswith();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_eq();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_from_json();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_ge();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1209,6 +1221,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_contains() != 35322) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_contains");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_endswith() != 58080) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_endswith");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_eq() != 53763) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_eq");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_from_json() != 60677) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_from_json");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_ge() != 12499) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_ge");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_gt() != 48142) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_gt");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_is_in() != 51318) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_is_in");
@@ -1332,6 +1345,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_filter_not() != 57344) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_filter_not");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_filter_or() != 18966) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_filter_or");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_filter_render() != 16287) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_filter_render");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_filter_to_json() != 18343) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_filter_to_json");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_friendpages_delta_link() != 54845) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_friendpages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_friendpages_next() != 64006) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_friendpages_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_friendpages_next_link() != 51910) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_friendpages_next_link");
@@ -1346,6 +1360,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_consent() != 19868) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_consent");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault() != 37071) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock() != 33988) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_call() != 42801) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_call");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_faults() != 14976) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_faults");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_requests() != 12088) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_requests");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_control() != 37674) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_control");
@@ -1379,7 +1394,7 @@ namespace MessengerConnect
     }
 
     /// <summary>A panic inside the Rust library (a bug there), caught at the FFI boundary; the process keeps running.</summary>
-    public sealed class RustPanicException : MessengerConnectException
+    public sealed class RustPanicException : InternalException
     {
         /// <summary>Creates the exception with the panic's message.</summary>
         public RustPanicException(string message) : base(message) { }
@@ -8149,12 +8164,14 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// Why a call failed. Every variant has `message`, the full human-readable text.
+    /// Why a call failed: one variant per kind of core's error table. Every variant has
+    /// `message`, the full human-readable text.
     ///
-    /// The API variants (`Api`, `Auth`, `NotFound`, `Conflict`, `PreconditionFailed`,
-    /// `Validation`, `RateLimited`, `Server`) share their fields: `status`, `code` (e.g.
-    /// `notFound`), `server_message` (the server's own message), `request_id`, `target`,
-    /// `retry_after_ms` and `details`.
+    /// The API kinds (`Api` and its children `NotFound`, `Auth`, `Validation`,
+    /// `Conflict`, `PreconditionFailed`, `ResyncRequired`, `RateLimited`, `Server`)
+    /// share their fields: `status`, `code` (e.g. `notFound`, or an OAuth `error` such
+    /// as `invalid_grant`), `description` (the server's message or the OAuth
+    /// `error_description`), `request_id`, `target`, `retry_after_ms` and `details`.
     /// </summary>
     public abstract partial class MessengerConnectException : Exception
     {
@@ -8166,22 +8183,24 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// The API answered with an error whose status has no variant of its own.
+    /// An error answered by the server that has no finer kind (e.g. 405, 424), or a
+    /// response that could not be decoded (`code` `invalidResponse`). The parent of every
+    /// API error: catch it to read `Status`, `Code` and `RequestId` of any of them.
     /// </summary>
-    public sealed partial class ApiException : MessengerConnectException
+    public partial class ApiException : MessengerConnectException
     {
         /// <summary>
-        /// HTTP status.
+        /// HTTP status (none for an OAuth error found by the client, e.g. `no_refresh_token`).
         /// </summary>
-        public ushort Status { get; private set; }
+        public ushort? Status { get; private set; }
         /// <summary>
-        /// Machine-readable code.
+        /// Machine-readable code: the API's `error.code` or the OAuth `error`.
         /// </summary>
         public string Code { get; private set; }
         /// <summary>
-        /// The server's message.
+        /// The explanation alone: the server's message or the OAuth `error_description`.
         /// </summary>
-        public string ServerMessage { get; private set; }
+        public string Description { get; private set; }
         /// <summary>
         /// The `request-id` of the response.
         /// </summary>
@@ -8200,11 +8219,11 @@ namespace MessengerConnect
         public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
 
         /// <summary>Creates the exception from every field.</summary>
-        public ApiException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
+        public ApiException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
         {
             Status = status;
             Code = code;
-            ServerMessage = serverMessage;
+            Description = description;
             RequestId = requestId;
             Target = target;
             RetryAfterMs = retryAfterMs;
@@ -8213,415 +8232,92 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// 401 or 403: the token was refused or lacks a scope.
+    /// 404: the resource does not exist (or is not the caller's).
     /// </summary>
-    public sealed partial class AuthException : MessengerConnectException
+    public sealed partial class NotFoundException : ApiException
     {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public AuthException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
+        public NotFoundException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
         }
     }
 
     /// <summary>
-    /// 404.
+    /// 401 or 403, and the OAuth errors that mean "sign in again" or "not allowed"
+    /// (`invalid_grant`, `invalid_client`, `no_refresh_token`...).
     /// </summary>
-    public sealed partial class NotFoundException : MessengerConnectException
+    public sealed partial class AuthException : ApiException
     {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public NotFoundException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
+        public AuthException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
+        }
+    }
+
+    /// <summary>
+    /// 400, 413 or 422, and the OAuth errors of a malformed request (`invalid_scope`...):
+    /// `target` names the field.
+    /// </summary>
+    public sealed partial class ValidationException : ApiException
+    {
+        /// <summary>Creates the exception from every field.</summary>
+        public ValidationException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
+        {
         }
     }
 
     /// <summary>
     /// 409 (e.g. `alreadyFriends`).
     /// </summary>
-    public sealed partial class ConflictException : MessengerConnectException
+    public sealed partial class ConflictException : ApiException
     {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public ConflictException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
+        public ConflictException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
         }
     }
 
     /// <summary>
     /// 412 `preconditionFailed`: the ETag given as `if_match` is stale.
     /// </summary>
-    public sealed partial class PreconditionFailedException : MessengerConnectException
+    public sealed partial class PreconditionFailedException : ApiException
     {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public PreconditionFailedException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
+        public PreconditionFailedException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
-        }
-    }
-
-    /// <summary>
-    /// 400 or 422: an invalid value (`target` names the field).
-    /// </summary>
-    public sealed partial class ValidationException : MessengerConnectException
-    {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
-        /// <summary>Creates the exception from every field.</summary>
-        public ValidationException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
-        {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
-        }
-    }
-
-    /// <summary>
-    /// 429, after the retries.
-    /// </summary>
-    public sealed partial class RateLimitedException : MessengerConnectException
-    {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
-        /// <summary>Creates the exception from every field.</summary>
-        public RateLimitedException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
-        {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
-        }
-    }
-
-    /// <summary>
-    /// 5xx, after the retries.
-    /// </summary>
-    public sealed partial class ServerException : MessengerConnectException
-    {
-        /// <summary>
-        /// HTTP status.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// Machine-readable code.
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The server's message.
-        /// </summary>
-        public string ServerMessage { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-        /// <summary>
-        /// The field or query option at fault.
-        /// </summary>
-        public string Target { get; private set; }
-        /// <summary>
-        /// `Retry-After` in milliseconds, when the server sent one.
-        /// </summary>
-        public ulong? RetryAfterMs { get; private set; }
-        /// <summary>
-        /// Details the server gave.
-        /// </summary>
-        public List<global::MessengerConnect.ErrorDetail> Details { get; private set; }
-
-        /// <summary>Creates the exception from every field.</summary>
-        public ServerException(string message, ushort status, string code, string serverMessage, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message)
-        {
-            Status = status;
-            Code = code;
-            ServerMessage = serverMessage;
-            RequestId = requestId;
-            Target = target;
-            RetryAfterMs = retryAfterMs;
-            Details = details;
         }
     }
 
     /// <summary>
     /// 410 `resyncRequired`: the delta link is too old; sync again from scratch.
     /// </summary>
-    public sealed partial class ResyncRequiredException : MessengerConnectException
+    public sealed partial class ResyncRequiredException : ApiException
     {
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public ResyncRequiredException(string message, string requestId) : base(message)
+        public ResyncRequiredException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            RequestId = requestId;
         }
     }
 
     /// <summary>
-    /// An OAuth 2.0 / OpenID Connect error (from the server, the redirect, or the client:
-    /// `state_mismatch`, `invalid_id_token`, `no_refresh_token`...).
+    /// 429, once the retries are spent: `retry_after_ms` says when to try again.
     /// </summary>
-    public sealed partial class OAuthException : MessengerConnectException
+    public sealed partial class RateLimitedException : ApiException
     {
-        /// <summary>
-        /// HTTP status, when it came from an endpoint.
-        /// </summary>
-        public ushort? Status { get; private set; }
-        /// <summary>
-        /// The RFC 6749 `error` (or client-side code).
-        /// </summary>
-        public string Code { get; private set; }
-        /// <summary>
-        /// The `error_description`.
-        /// </summary>
-        public string Description { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public OAuthException(string message, ushort? status, string code, string description) : base(message)
+        public RateLimitedException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Status = status;
-            Code = code;
-            Description = description;
         }
     }
 
     /// <summary>
-    /// No answer: connection refused or reset, timeout, body cut short.
+    /// 5xx (and the OAuth `server_error`, `temporarily_unavailable`), once the retries are spent.
     /// </summary>
-    public sealed partial class NetworkException : MessengerConnectException
+    public sealed partial class ServerException : ApiException
     {
-        /// <summary>
-        /// The failure was a timeout.
-        /// </summary>
-        public bool Timeout { get; private set; }
-
         /// <summary>Creates the exception from every field.</summary>
-        public NetworkException(string message, bool timeout) : base(message)
+        public ServerException(string message, ushort? status, string code, string description, string requestId, string target, ulong? retryAfterMs, List<global::MessengerConnect.ErrorDetail> details) : base(message, status, code, description, requestId, target, retryAfterMs, details)
         {
-            Timeout = timeout;
-        }
-    }
-
-    /// <summary>
-    /// An answer that could not be decoded.
-    /// </summary>
-    public sealed partial class DecodeException : MessengerConnectException
-    {
-        /// <summary>
-        /// HTTP status of the response.
-        /// </summary>
-        public ushort Status { get; private set; }
-        /// <summary>
-        /// The `request-id` of the response.
-        /// </summary>
-        public string RequestId { get; private set; }
-
-        /// <summary>Creates the exception from every field.</summary>
-        public DecodeException(string message, ushort status, string requestId) : base(message)
-        {
-            Status = status;
-            RequestId = requestId;
         }
     }
 
@@ -8643,7 +8339,30 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// The client's configuration is invalid or incomplete for this call.
+    /// No usable answer: connection refused or reset, body cut short.
+    /// </summary>
+    public partial class NetworkException : MessengerConnectException
+    {
+        /// <summary>Creates the exception from every field.</summary>
+        public NetworkException(string message) : base(message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A network failure that was a timeout (connect, request or total).
+    /// </summary>
+    public sealed partial class TimeoutException : NetworkException
+    {
+        /// <summary>Creates the exception from every field.</summary>
+        public TimeoutException(string message) : base(message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The client is not configured for the call (or was closed), or its configuration is
+    /// invalid.
     /// </summary>
     public sealed partial class ConfigException : MessengerConnectException
     {
@@ -8673,20 +8392,10 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// The object (client, event subscription, mock server) was closed.
+    /// A defect of this library (a background task that failed; a panic caught at the FFI
+    /// boundary is a `RustPanicException`, a subclass): please report it.
     /// </summary>
-    public sealed partial class ClosedException : MessengerConnectException
-    {
-        /// <summary>Creates the exception from every field.</summary>
-        public ClosedException(string message) : base(message)
-        {
-        }
-    }
-
-    /// <summary>
-    /// A defect in the binding (not a panic: panics are uniffi's unexpected errors).
-    /// </summary>
-    public sealed partial class InternalException : MessengerConnectException
+    public partial class InternalException : MessengerConnectException
     {
         /// <summary>Creates the exception from every field.</summary>
         public InternalException(string message) : base(message)
@@ -8703,23 +8412,21 @@ namespace MessengerConnect
             int index = r.ReadI32();
             switch (index)
             {
-                case 1: return new global::MessengerConnect.ApiException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 2: return new global::MessengerConnect.AuthException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 3: return new global::MessengerConnect.NotFoundException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 4: return new global::MessengerConnect.ConflictException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 5: return new global::MessengerConnect.PreconditionFailedException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 6: return new global::MessengerConnect.ValidationException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 7: return new global::MessengerConnect.RateLimitedException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 8: return new global::MessengerConnect.ServerException(r.ReadString(), r.ReadU16(), r.ReadString(), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
-                case 9: return new global::MessengerConnect.ResyncRequiredException(r.ReadString(), UniffiConverterOptionalString.Read(r));
-                case 10: return new global::MessengerConnect.OAuthException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r));
-                case 11: return new global::MessengerConnect.NetworkException(r.ReadString(), r.ReadBool());
-                case 12: return new global::MessengerConnect.DecodeException(r.ReadString(), r.ReadU16(), UniffiConverterOptionalString.Read(r));
-                case 13: return new global::MessengerConnect.InvalidArgumentException(r.ReadString(), r.ReadString());
-                case 14: return new global::MessengerConnect.ConfigException(r.ReadString());
-                case 15: return new global::MessengerConnect.TokenStoreException(r.ReadString(), UniffiConverterTypeTokenSet.Read(r), UniffiConverterOptionalU64.Read(r));
-                case 16: return new global::MessengerConnect.ClosedException(r.ReadString());
-                case 17: return new global::MessengerConnect.InternalException(r.ReadString());
+                case 1: return new global::MessengerConnect.ApiException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 2: return new global::MessengerConnect.NotFoundException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 3: return new global::MessengerConnect.AuthException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 4: return new global::MessengerConnect.ValidationException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 5: return new global::MessengerConnect.ConflictException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 6: return new global::MessengerConnect.PreconditionFailedException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 7: return new global::MessengerConnect.ResyncRequiredException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 8: return new global::MessengerConnect.RateLimitedException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 9: return new global::MessengerConnect.ServerException(r.ReadString(), UniffiConverterOptionalU16.Read(r), r.ReadString(), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalString.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterSequenceTypeErrorDetail.Read(r));
+                case 10: return new global::MessengerConnect.InvalidArgumentException(r.ReadString(), r.ReadString());
+                case 11: return new global::MessengerConnect.NetworkException(r.ReadString());
+                case 12: return new global::MessengerConnect.TimeoutException(r.ReadString());
+                case 13: return new global::MessengerConnect.ConfigException(r.ReadString());
+                case 14: return new global::MessengerConnect.TokenStoreException(r.ReadString(), UniffiConverterTypeTokenSet.Read(r), UniffiConverterOptionalU64.Read(r));
+                case 15: return new global::MessengerConnect.InternalException(r.ReadString());
                 default: throw new InvalidOperationException("uniffi: bad MessengerConnectException variant " + index);
             }
         }
@@ -10525,6 +10232,22 @@ namespace MessengerConnect
         }
 
         /// <summary>
+        /// A filter from its JSON form, the same in every binding (`{"op": "eq", "property":
+        /// "displayName", "value": "Ann"}`, `{"op": "and", "filters": [...]}`; core/README.md),
+        /// checked and rendered once: a fault is an `InvalidArgument` named by its path (e.g.
+        /// `filter.value`, `filter.op`).
+        /// </summary>
+        public static global::MessengerConnect.Filter FromJson(string json)
+        {
+            UniffiLib.EnsureReady();
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(json, "json");
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_constructor_filter_from_json(uniffiA0.ToRustBuffer(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeMessengerConnectError.Lifter);
+            return global::MessengerConnect.Filter.UniffiLift(uniffiRet);
+        }
+
+        /// <summary>
         /// `field ge value`.
         /// </summary>
         public static global::MessengerConnect.Filter Ge(string field, global::MessengerConnect.Literal value)
@@ -10692,6 +10415,18 @@ namespace MessengerConnect
             var uniffiStatus = new RustCallStatus();
             var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_filter_render(uniffiSelf, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeMessengerConnectError.Lifter);
+            return UniffiCall.LiftString(uniffiRet);
+        }
+
+        /// <summary>
+        /// The filter's JSON form (what `from_json` reads).
+        /// </summary>
+        public string ToJson()
+        {
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_filter_to_json(uniffiSelf, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
             return UniffiCall.LiftString(uniffiRet);
         }
 
@@ -11001,6 +10736,24 @@ namespace MessengerConnect
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_advance_clock(uniffiSelf, seconds);
             return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// One operation of the mock's typed control plane by name (`reset`, `createApp`,
+        /// `mintToken`, `addFault`, `advanceClock`, `requests`, `actAs`, `approveDevice`...;
+        /// `messenger_connect_mock::control::OPERATIONS`, each taking the JSON of its `/_mock`
+        /// endpoint) in process, without HTTP: the answer as JSON text (`null` when empty). A
+        /// refusal is the API error of its status (`Code`, `Target` from the control plane).
+        /// </summary>
+        public Task<string> CallAsync(string op, string argsJson, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(op, "op");
+            var uniffiA1 = new UniffiWriter();
+            UniffiConverterOptionalString.Write(argsJson, uniffiA1, "argsJson");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_call(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer());
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>

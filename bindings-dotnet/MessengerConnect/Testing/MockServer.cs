@@ -90,6 +90,19 @@ namespace MessengerConnect.Testing
             return new Client(options);
         }
 
+        /// <summary>
+        /// One operation of the mock's typed control plane by name, in process (no HTTP):
+        /// <c>reset</c>, <c>createApp</c>, <c>mintToken</c>, <c>addFault</c>, <c>advanceClock</c>,
+        /// <c>requests</c>, <c>actAs</c>, <c>approveDevice</c>... (the operations and argument
+        /// JSON of mock-server/README.md, the same in every binding). Returns the answer as
+        /// JSON text; a refusal throws the <see cref="ApiException"/> of its status.
+        /// </summary>
+        public Task<string> CallAsync(string op, string argsJson = null)
+        {
+            if (op == null) throw new ArgumentNullException("op");
+            return _server.CallAsync(op, argsJson);
+        }
+
         /// <summary>Injects a fault; returns its id.</summary>
         public Task<string> AddFaultAsync(MockFault fault) { return _server.AddFaultAsync(fault); }
 

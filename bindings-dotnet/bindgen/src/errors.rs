@@ -2,17 +2,23 @@
 //! variant carrying the variant's fields as read-only properties. A field named `message`
 //! becomes the exception's Message; a field `inner_exception_id: Option<u64>` becomes its
 //! InnerException (the C# exception kept under that id by `UniffiForeignExceptions.Keep`
-//! before it was reported to Rust). Also `RustPanicException` for panics.
+//! before it was reported to Rust). A variant named in `[bindings.dotnet.error_parents]`
+//! derives from its parent variant's class instead (sharing the parent's fields). Also
+//! `RustPanicException` for panics.
 
 use std::fmt::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use uniffi_bindgen::interface::{AsType, Enum};
 
 use crate::converters::lift_method;
 use crate::names::{camel, doc, literal, pascal};
 use crate::records::read_fields;
 use crate::types::{Ctx, exception_name};
+
+/// The error variant whose class `RustPanicException` derives from, when the error enum
+/// has one (a panic is a defect of the library: core's `Internal` kind).
+const PANIC_PARENT: &str = "Internal";
 
 /// An error field of this name (`Option<u64>`) names the exception's InnerException.
 const INNER_EXCEPTION_ID: &str = "inner_exception_id";
@@ -53,10 +59,35 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
     )?;
     for v in e.variants() {
         let class = variant_class(v.name());
+        // A child of another variant derives from its class and declares only the fields
+        // that class lacks; a parent is not sealed.
+        let parent = match ctx.error_parents.get(v.name()) {
+            Some(p) => Some(
+                e.variants()
+                    .iter()
+                    .find(|x| x.name() == p)
+                    .with_context(|| format!("error_parents: {} has no variant {p}", e.name()))?,
+            ),
+            None => None,
+        };
+        let inherited: Vec<&str> = parent
+            .map(|p| p.fields().iter().map(|f| f.name()).collect())
+            .unwrap_or_default();
+        for f in &inherited {
+            if !v.fields().iter().any(|x| x.name() == *f) {
+                bail!("error_parents: {} lacks field {f} of its parent", v.name());
+            }
+        }
+        let is_parent =
+            ctx.error_parents.values().any(|p| p == v.name()) || v.name() == PANIC_PARENT;
+        let superclass = parent
+            .map(|p| variant_class(p.name()))
+            .unwrap_or(base.clone());
+        let sealed = if is_parent { "" } else { "sealed " };
         out.push_str(&doc(v.docstring(), "    "));
         writeln!(
             out,
-            "    public sealed partial class {class} : {base}\n    {{"
+            "    public {sealed}partial class {class} : {superclass}\n    {{"
         )?;
         let mut params = Vec::new();
         let mut assigns = String::new();
@@ -66,6 +97,9 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
             let t = f.as_type();
             let arg = camel(f.name());
             params.push(format!("{} {arg}", ctx.cs_type(&t)));
+            if inherited.contains(&f.name()) {
+                continue;
+            }
             if f.name() == "message" && matches!(t, uniffi_bindgen::interface::Type::String) {
                 message = arg;
                 continue;
@@ -86,9 +120,14 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
         if !assigns.is_empty() {
             out.push('\n');
         }
-        let base_args = match &inner {
-            Some(id) => format!("{message}, UniffiForeignExceptions.Take({id})"),
-            None => message,
+        let base_args = match (parent, &inner) {
+            (Some(_), _) => inherited
+                .iter()
+                .map(|f| camel(f))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (None, Some(id)) => format!("{message}, UniffiForeignExceptions.Take({id})"),
+            (None, None) => message,
         };
         writeln!(
             out,
@@ -129,8 +168,9 @@ pub fn render(ctx: &Ctx, e: &Enum) -> Result<String> {
     Ok(out)
 }
 
-/// `RustPanicException`: derives from the interface's error base class when it has exactly
-/// one error type, so one `catch` covers every failure of the library.
+/// `RustPanicException`: derives from the class of the error's `Internal` variant (else the
+/// error base class) when the interface has exactly one error type, so one `catch` covers
+/// every failure of the library.
 pub fn render_panic(ctx: &Ctx) -> String {
     let errors: Vec<&Enum> = ctx
         .ci
@@ -139,6 +179,9 @@ pub fn render_panic(ctx: &Ctx) -> String {
         .filter(|e| ctx.is_error(e.name()))
         .collect();
     let base = match errors.as_slice() {
+        [one] if one.variants().iter().any(|v| v.name() == PANIC_PARENT) => {
+            variant_class(PANIC_PARENT)
+        }
         [one] => exception_name(one.name()),
         _ => "Exception".to_string(),
     };

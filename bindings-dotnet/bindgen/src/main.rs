@@ -48,9 +48,9 @@ fn main() -> Result<()> {
     }
     let library = library.context("usage: uniffi-bindgen-dotnet <lib.so> --out <file.cs>")?;
     let out = out.context("--out <file.cs> is required")?;
-    let (ci, renames) = load::component(&library, config.as_deref())?;
+    let (ci, renames, parents) = load::component(&library, config.as_deref())?;
     support::check(&ci)?;
-    let code = render::render(&ci, &renames, &load::library_name(&library)?)?;
+    let code = render::render(&ci, &renames, &parents, &load::library_name(&library)?)?;
     std::fs::write(&out, code).with_context(|| format!("writing {out}"))?;
     Ok(())
 }

@@ -16,12 +16,14 @@ const RUNTIME: &str = include_str!("cs/runtime.cs");
 pub fn render(
     ci: &ComponentInterface,
     renames: &BTreeMap<String, String>,
+    error_parents: &BTreeMap<String, String>,
     lib_name: &str,
 ) -> Result<String> {
     let ctx = Ctx {
         ci,
         ns: pascal(ci.namespace()),
         renames: renames.clone(),
+        error_parents: error_parents.clone(),
     };
     check_names(&ctx)?;
     let mut out = format!(

@@ -16,6 +16,9 @@ pub struct Ctx<'a> {
     pub ns: String,
     /// Renamed items (Rust name → C# name) from the config.
     pub renames: BTreeMap<String, String>,
+    /// Error variant → the variant whose exception class its class derives from (the
+    /// child declares only the fields its parent lacks).
+    pub error_parents: BTreeMap<String, String>,
 }
 
 impl Ctx<'_> {

@@ -1,8 +1,10 @@
 //! `MockServer`: the in-process mock server (crate `messenger-connect-mock`) for tests,
 //! with its control plane (`/_mock`, DESIGN §2.7) wrapped as methods: reset, users, apps,
 //! consents, tokens, faults, the clock, the request journal, act-as and invitations.
-//! The control calls are plain HTTP to the server's own URL (as in the Python and Node
-//! bindings); the server runs on its own runtime thread.
+//! The typed methods and `call(op, args)` go through the mock's typed control plane in
+//! process (`messenger_connect_mock::Control::call`, the same operations in every binding);
+//! `control(method, path, body)` is raw HTTP for tests of the `/_mock` endpoints. The
+//! server runs on its own runtime thread.
 
 use std::sync::{Arc, Mutex};
 
@@ -58,24 +60,29 @@ fn control_error(method: &str, path: &str, status: u16, body: &str) -> Messenger
         code,
         format!("mock control {method} {path} answered {status}: {server_message}"),
         server_message,
+        None,
     )
 }
 
 impl MockServer {
-    /// One control call; the decoded JSON body (`Null` when empty), or an error.
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        let r = self.raw(method, path, body).await?;
-        let text = r.body.unwrap_or_default();
-        if r.status >= 400 {
-            return Err(control_error(method, path, r.status, &text));
-        }
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| MessengerConnectError::Decode {
-            message: format!("mock control {method} {path}: not JSON: {e}"),
-            status: r.status,
-            request_id: None,
+    /// One operation of the typed control plane (in process); a refusal is the API error
+    /// of its status.
+    async fn op(&self, op: &str, args: Value) -> Result<Value> {
+        let control = {
+            let guard = self.server.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .as_ref()
+                .ok_or_else(|| MessengerConnectError::closed("mock server"))?
+                .control()
+        };
+        control.call(op, args).await.map_err(|e| {
+            crate::errors::api_error(
+                e.status,
+                e.code.clone(),
+                format!("mock control `{op}` refused ({}): {}", e.status, e.message),
+                e.message.clone(),
+                e.target.clone(),
+            )
         })
     }
 
@@ -96,9 +103,11 @@ impl MockServer {
         }
         let network = |e: reqwest::Error| {
             let timeout = e.is_timeout();
-            MessengerConnectError::Network {
-                message: format!("mock control: {}", e.without_url()),
-                timeout,
+            let message = format!("mock control: {}", e.without_url());
+            if timeout {
+                MessengerConnectError::Timeout { message }
+            } else {
+                MessengerConnectError::Network { message }
             }
         };
         let resp = req.send().await.map_err(network)?;
@@ -112,10 +121,8 @@ impl MockServer {
 
     fn users_from(v: &Value) -> Result<Vec<MockUser>> {
         let list = v.get("users").unwrap_or(v);
-        serde_json::from_value(list.clone()).map_err(|e| MessengerConnectError::Decode {
-            message: format!("mock control: unexpected users: {e}"),
-            status: 200,
-            request_id: None,
+        serde_json::from_value(list.clone()).map_err(|e| {
+            MessengerConnectError::internal(format!("mock control: unexpected users: {e}"))
         })
     }
 }
@@ -133,10 +140,8 @@ fn field_str(v: &Value, name: &str) -> Result<String> {
     v.get(name)
         .and_then(Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| MessengerConnectError::Decode {
-            message: format!("mock control: the answer has no `{name}`"),
-            status: 200,
-            request_id: None,
+        .ok_or_else(|| {
+            MessengerConnectError::internal(format!("mock control: the answer has no `{name}`"))
         })
 }
 
@@ -207,6 +212,21 @@ impl MockServer {
         }
     }
 
+    /// One operation of the mock's typed control plane by name (`reset`, `createApp`,
+    /// `mintToken`, `addFault`, `advanceClock`, `requests`, `actAs`, `approveDevice`...;
+    /// `messenger_connect_mock::control::OPERATIONS`, each taking the JSON of its `/_mock`
+    /// endpoint) in process, without HTTP: the answer as JSON text (`null` when empty). A
+    /// refusal is the API error of its status (`Code`, `Target` from the control plane).
+    pub async fn call(&self, op: String, args_json: Option<String>) -> Result<String> {
+        let args = match args_json.as_deref().map(str::trim) {
+            None | Some("") => Value::Null,
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                MessengerConnectError::invalid("args_json", format!("not JSON: {e}"))
+            })?,
+        };
+        Ok(self.op(&op, args).await?.to_string())
+    }
+
     /// A raw call to the server (e.g. `("POST", "/_mock/clock", "{...}")`): status and
     /// body, whatever the status.
     pub async fn control(
@@ -234,7 +254,7 @@ impl MockServer {
             "friendsPerUser": options.friends_per_user,
             "activitiesPerUser": options.activities_per_user,
         });
-        let out = self.call("POST", "/_mock/reset", Some(body)).await?;
+        let out = self.op("reset", body).await?;
         MockServer::users_from(&out)
     }
 
@@ -246,11 +266,9 @@ impl MockServer {
         password: String,
     ) -> Result<MockUser> {
         let body = json!({"displayName": display_name, "email": email, "password": password});
-        let out = self.call("POST", "/_mock/users", Some(body)).await?;
-        serde_json::from_value(out).map_err(|e| MessengerConnectError::Decode {
-            message: format!("mock control: unexpected user: {e}"),
-            status: 201,
-            request_id: None,
+        let out = self.op("createUser", body).await?;
+        serde_json::from_value(out).map_err(|e| {
+            MessengerConnectError::internal(format!("mock control: unexpected user: {e}"))
         })
     }
 
@@ -262,7 +280,7 @@ impl MockServer {
             "public": app.public,
             "scopes": app.scopes,
         });
-        let out = self.call("POST", "/_mock/clients", Some(body)).await?;
+        let out = self.op("createApp", body).await?;
         Ok(MockApp {
             client_id: field_str(&out, "clientId")?,
             client_secret: out
@@ -281,7 +299,7 @@ impl MockServer {
         scopes: Vec<String>,
     ) -> Result<()> {
         let body = json!({"userId": user_id, "clientId": client_id, "scopes": scopes});
-        self.call("POST", "/_mock/consents", Some(body)).await?;
+        self.op("grantConsent", body).await?;
         Ok(())
     }
 
@@ -298,21 +316,19 @@ impl MockServer {
         if let Some(s) = expires_in {
             body["expiresIn"] = json!(s);
         }
-        let out = self.call("POST", "/_mock/tokens", Some(body)).await?;
+        let out = self.op("mintToken", body).await?;
         let response: messenger_connect::TokenResponse =
-            serde_json::from_value(out).map_err(|e| MessengerConnectError::Decode {
-                message: format!("mock control: unexpected token response: {e}"),
-                status: 200,
-                request_id: None,
+            serde_json::from_value(out).map_err(|e| {
+                MessengerConnectError::internal(format!(
+                    "mock control: unexpected token response: {e}"
+                ))
             })?;
         Ok(messenger_connect::TokenSet::from_response(response).into())
     }
 
     /// Injects a fault (`POST /_mock/faults`); returns its id.
     pub async fn add_fault(&self, fault: MockFault) -> Result<String> {
-        let out = self
-            .call("POST", "/_mock/faults", Some(fault.body()))
-            .await?;
+        let out = self.op("addFault", fault.body()).await?;
         match out.get("id") {
             Some(Value::String(s)) => Ok(s.clone()),
             Some(other) => Ok(other.to_string()),
@@ -325,32 +341,27 @@ impl MockServer {
         if id.is_empty() || id.contains('/') {
             return Err(MessengerConnectError::invalid("id", "not a fault id"));
         }
-        self.call("DELETE", &format!("/_mock/faults/{id}"), None)
-            .await?;
+        self.op("removeFault", json!({"id": id})).await?;
         Ok(())
     }
 
     /// Removes every fault (`DELETE /_mock/faults`).
     pub async fn clear_faults(&self) -> Result<()> {
-        self.call("DELETE", "/_mock/faults", None).await?;
+        self.op("clearFaults", Value::Null).await?;
         Ok(())
     }
 
     /// Moves the server's clock forward (`POST /_mock/clock`): token expiry, retention.
     pub async fn advance_clock(&self, seconds: u64) -> Result<()> {
-        self.call(
-            "POST",
-            "/_mock/clock",
-            Some(json!({"advanceSeconds": seconds})),
-        )
-        .await?;
+        self.op("advanceClock", json!({"advanceSeconds": seconds}))
+            .await?;
         Ok(())
     }
 
     /// The request journal (`GET /_mock/requests`, secrets redacted): one JSON object
     /// (as text) per request.
     pub async fn requests(&self) -> Result<Vec<String>> {
-        let out = self.call("GET", "/_mock/requests", None).await?;
+        let out = self.op("requests", Value::Null).await?;
         Ok(journal_entries(&out))
     }
 
@@ -362,28 +373,20 @@ impl MockServer {
         path_prefix: Option<String>,
         method: Option<String>,
     ) -> Result<Vec<String>> {
-        let mut url = reqwest::Url::parse(&format!("{}/_mock/requests", self.url))
-            .map_err(MessengerConnectError::internal)?;
-        {
-            let mut q = url.query_pairs_mut();
-            if let Some(p) = &path_prefix {
-                q.append_pair("path", p);
-            }
-            if let Some(m) = &method {
-                q.append_pair("method", m);
-            }
+        let mut filter = json!({});
+        if let Some(p) = path_prefix {
+            filter["path"] = json!(p);
         }
-        let path = match url.query().filter(|q| !q.is_empty()) {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        let out = self.call("GET", &path, None).await?;
+        if let Some(m) = method {
+            filter["method"] = json!(m);
+        }
+        let out = self.op("requests", filter).await?;
         Ok(journal_entries(&out))
     }
 
     /// Empties the request journal.
     pub async fn clear_requests(&self) -> Result<()> {
-        self.call("DELETE", "/_mock/requests", None).await?;
+        self.op("clearRequests", Value::Null).await?;
         Ok(())
     }
 
@@ -407,9 +410,22 @@ impl MockServer {
                 })
             })
             .transpose()?;
-        let path = format!("/_mock/act-as/{user_id}/{}", rest.trim_start_matches('/'));
-        let out = self.call(&method, &path, body).await?;
-        Ok((!out.is_null()).then(|| out.to_string()))
+        let mut args = json!({
+            "userId": user_id,
+            "method": method.to_ascii_uppercase(),
+            "path": rest.trim_start_matches('/'),
+        });
+        if let Some(b) = body {
+            args["body"] = b;
+        }
+        let out = self.op("actAs", args).await?;
+        let status = out.get("status").and_then(Value::as_u64).unwrap_or(0);
+        let body = out.get("body").cloned().unwrap_or(Value::Null);
+        if status >= 400 {
+            let status = u16::try_from(status).unwrap_or(500);
+            return Err(control_error(&method, &rest, status, &body.to_string()));
+        }
+        Ok((!body.is_null()).then(|| body.to_string()))
     }
 
     /// The invited person accepts an invitation (`POST /_mock/invitations/{id}/accept`);
@@ -418,9 +434,7 @@ impl MockServer {
         if id.is_empty() || id.contains('/') {
             return Err(MessengerConnectError::invalid("id", "not an invitation id"));
         }
-        let out = self
-            .call("POST", &format!("/_mock/invitations/{id}/accept"), None)
-            .await?;
+        let out = self.op("acceptInvitation", json!({"id": id})).await?;
         Ok((!out.is_null()).then(|| out.to_string()))
     }
 }
