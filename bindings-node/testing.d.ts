@@ -22,7 +22,8 @@ export declare class MockServer {
   mintToken(user?: number | string, scopes?: string[], options?: { expiresIn?: number; app?: { clientId: string; clientSecret?: string } }): Promise<{ clientId: string; clientSecret?: string; userId: string; tokens: TokenSet; response: any }>;
   addFault(fault: Record<string, unknown>): Promise<{ id: string }>;
   clearFaults(): Promise<void>;
-  requests(): Promise<any[]>;
+  /** The request journal (secrets redacted), optionally filtered (`method`, `path` prefix, `status`...). */
+  requests(filter?: Record<string, unknown>): Promise<any[]>;
   clearRequests(): Promise<void>;
   advanceClock(seconds: number): Promise<void>;
   actAs(userId: string, method: string, rest: string, body?: unknown): Promise<any>;
@@ -32,9 +33,9 @@ export declare class MockServer {
   grantConsent(user: number | string, clientId: string, scopes?: string[]): Promise<void>;
   /** Opens an authorization URL as a signed-in browser would: the URL it is redirected to. */
   authorize(url: string): Promise<string>;
-  /** Acts as the user on the device page: signs in and answers the consent. */
-  answerDeviceCode(userCode: string, user?: number | string, decision?: 'allow' | 'deny'): Promise<void>;
+  /** The user answers the device code on the device page (`approveDevice` / `denyDevice`). */
+  answerDeviceCode(userCode: string, user?: number | string, decision?: 'allow' | 'deny'): Promise<unknown>;
   /** The invited person accepts an invitation. */
-  acceptInvitation(invitationId: string): Promise<void>;
+  acceptInvitation(invitationId: string): Promise<unknown>;
   close(): Promise<void>;
 }

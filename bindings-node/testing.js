@@ -1,9 +1,10 @@
 'use strict';
 // `messenger-connect/testing`: the in-process mock server of the whole contract, for
 // tests of code that uses `messenger-connect`. It runs on its own Rust runtime thread on a
-// free loopback port; `await server.close()` stops it. The control-plane helpers are thin
-// calls to its `/_mock` endpoints (DESIGN §2.7); `call(op, args)` runs any control
-// operation in-process, by name (the mock crate's `Control::call`).
+// free loopback port; `await server.close()` stops it. `call(op, args)` runs any control
+// operation in-process, by name (the mock crate's `Control::call`, the same operations in
+// every binding); the helpers below are thin calls to it. `control(method, path, body)` is
+// raw HTTP to the `/_mock` endpoints (DESIGN §2.7), for out-of-process style tests.
 
 const native = require('./native.js');
 const { TokenSet } = require('./tokens.js');
@@ -73,7 +74,7 @@ class MockServer {
 
   /** Registers an app: `{clientId, clientSecret?}`. */
   createApp(options = {}) {
-    return this.control('POST', '/clients', {
+    return this.call('createApp', {
       name: options.name ?? 'test app',
       redirectUris: options.redirectUris ?? ['http://127.0.0.1/callback'],
       public: options.public ?? false,
@@ -92,7 +93,7 @@ class MockServer {
     const app = options.app ?? (await this.createApp({ scopes }));
     const body = { userId, clientId: app.clientId, scopes };
     if (options.expiresIn !== undefined && options.expiresIn !== null) body.expiresIn = options.expiresIn;
-    const t = await this.control('POST', '/tokens', body);
+    const t = await this.call('mintToken', body);
     const now = Date.now();
     const tokens = {
       accessToken: t.access_token,
@@ -107,31 +108,42 @@ class MockServer {
 
   /** Injects a fault (`{method?, path?, kind, status?, retryAfter?, count?...}`) → `{id}`. */
   addFault(fault) {
-    return this.control('POST', '/faults', fault);
+    return this.call('addFault', fault);
   }
 
+  /** Removes every fault. */
   clearFaults() {
-    return this.control('DELETE', '/faults');
+    return this.call('clearFaults');
   }
 
-  /** The request journal (secrets redacted). */
-  async requests() {
-    const r = await this.control('GET', '/requests');
-    return Array.isArray(r) ? r : (r?.requests ?? r?.value ?? []);
+  /** The request journal (secrets redacted), optionally filtered (`{method, path, ...}`). */
+  async requests(filter = {}) {
+    return (await this.call('requests', filter)).requests;
   }
 
+  /** Empties the request journal. */
   clearRequests() {
-    return this.control('DELETE', '/requests');
+    return this.call('clearRequests');
   }
 
   /** Moves the server's clock forward. */
   advanceClock(seconds) {
-    return this.control('POST', '/clock', { advanceSeconds: seconds });
+    return this.call('advanceClock', { advanceSeconds: seconds });
   }
 
-  /** Acts as another user: `actAs(userId, 'PUT', 'status', {message})`. */
-  actAs(userId, method, rest, body) {
-    return this.control(method, `/act-as/${encodeURIComponent(userId)}/${rest}`, body);
+  /**
+   * Acts as another user: `actAs(userId, 'PUT', 'status', {message})` → the answer's JSON
+   * body; an error status rejects with an `Error` carrying `status` and `code`.
+   */
+  async actAs(userId, method, rest, body) {
+    const r = await this.call('actAs', { userId, method, path: rest, body });
+    if (r.status >= 400) {
+      const err = new Error(`act-as ${method} ${rest}: ${r.status} ${JSON.stringify(r.body)}`);
+      err.status = r.status;
+      err.code = r.body?.error?.code ?? null;
+      throw err;
+    }
+    return r.body;
   }
 
   /** The id of a seeded user given by index, or the id itself. */
@@ -141,7 +153,7 @@ class MockServer {
 
   /** Records that a user already consented to an app's scopes (then `prompt=none` works). */
   grantConsent(user, clientId, scopes = ALL_SCOPES) {
-    return this.control('POST', '/consents', { userId: this.userId(user), clientId, scopes });
+    return this.call('grantConsent', { userId: this.userId(user), clientId, scopes });
   }
 
   /**
@@ -151,42 +163,23 @@ class MockServer {
    * signed-in browser session.
    */
   async authorize(url) {
-    const res = await fetch(url, { redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`authorize: ${res.status} without a redirect`);
+    const { location } = await this.call('authorize', { url });
     return new URL(location, this.url).href;
   }
 
   /**
-   * Acts as a user on the device page: signs in and answers the consent for `userCode`
-   * (`decision`: 'allow' or 'deny'), carrying cookies and CSRF tokens like a browser.
+   * The user (index or id) answers the device code `userCode` on the device page
+   * (`decision`: 'allow' or 'deny').
    */
   async answerDeviceCode(userCode, user = 0, decision = 'allow') {
-    const u = typeof user === 'number' ? this.users[user] : this.users.find((x) => x.id === user);
-    const cookies = new Map();
-    const send = async (method, body) => {
-      const headers = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-      if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
-      const url = method === 'GET' ? `${this.url}/device?user_code=${encodeURIComponent(userCode)}` : `${this.url}/device`;
-      const res = await fetch(url, { method, headers, body: body && new URLSearchParams(body).toString(), redirect: 'manual' });
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const i = pair.indexOf('=');
-        cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1));
-      }
-      const html = await res.text();
-      if (res.status !== 200) throw new Error(`device page: ${res.status}`);
-      const m = /name="csrf_token" value="([^"]*)"/.exec(html);
-      return m ? m[1] : null;
-    };
-    let csrf = await send('GET');
-    csrf = await send('POST', { csrf_token: csrf, user_code: userCode, email: u.email, password: u.password });
-    await send('POST', { csrf_token: csrf, user_code: userCode, decision });
+    if (decision !== 'allow' && decision !== 'deny') throw new TypeError("decision must be 'allow' or 'deny'");
+    const op = decision === 'allow' ? 'approveDevice' : 'denyDevice';
+    return this.call(op, { userCode, userId: this.userId(user) });
   }
 
   /** The invited person accepts an invitation (a friendship both ways). */
   acceptInvitation(invitationId) {
-    return this.control('POST', `/invitations/${encodeURIComponent(invitationId)}/accept`);
+    return this.call('acceptInvitation', { id: invitationId });
   }
 
   /** Stops the server. */

@@ -154,28 +154,41 @@ suite_celery() {
 # timeout; its last lines are "node tool checks: N passed, N failed" (tsc --noEmit, counted
 # as tool checks) and "node: N passed, N failed, N skipped").
 suite_node() {
-    local log="$LOGS/node.log" line p f i
-    run_bounded bash "$ROOT/bindings-node/run-tests.sh" 2>&1 | tee "$log"
+    run_with_tool_checks node "$ROOT/bindings-node/run-tests.sh" "tsc --noEmit"
+}
+
+# run_with_tool_checks NAME SCRIPT WHAT: runs SCRIPT, records its "NAME: N passed, N
+# failed, N skipped" line (tests) and its "NAME tool checks: ..." line (see below).
+run_with_tool_checks() {
+    local log="$LOGS/$1.log"
+    run_bounded bash "$2" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
-    record_from "$log" node
-    line=$(grep -E '^node tool checks: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
-    if [[ -z $line ]]; then
-        echo "bindings-node/run-tests.sh printed no tool-check line"
-        record_check "node tool checks" 1
-    else
-        p=$(sed -E 's/^node tool checks: ([0-9]+) passed.*/\1/' <<<"$line")
-        f=$(sed -E 's/.*, ([0-9]+) failed$/\1/' <<<"$line")
-        for ((i = 0; i < p; i++)); do record_check "node tool check" 0; done
-        for ((i = 0; i < f; i++)); do record_check "node tool check (tsc --noEmit)" 1; done
-    fi
+    record_from "$log" "$1"
+    record_tool_checks "$log" "$1" "$3"
     return "$rc"
 }
 
+# record_tool_checks LOG NAME WHAT: the tool checks a runner reported as the line
+# "NAME tool checks: N passed, N failed" (WHAT names them in a failure).
+record_tool_checks() {
+    local line p f i
+    line=$(grep -E "^$2 tool checks: [0-9]+ passed, [0-9]+ failed\$" "$1" | tail -1)
+    if [[ -z $line ]]; then
+        echo "$2: the runner printed no tool-check line"
+        record_check "$2 tool checks" 1
+        return
+    fi
+    p=$(sed -E 's/^.* tool checks: ([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.*, ([0-9]+) failed$/\1/' <<<"$line")
+    for ((i = 0; i < p; i++)); do record_check "$2 tool check" 0; done
+    for ((i = 0; i < f; i++)); do record_check "$2 tool check ($3)" 1; done
+}
+
 # The .NET binding (bindings-dotnet/run-tests.sh: regenerates the C# and diffs it with the
-# committed file, compiles with Mono's mcs, runs NUnit 2.6; its last line is
-# "dotnet: N passed, N failed, N skipped").
+# committed file, compiles with Mono's mcs, runs NUnit 2.6; its last lines are
+# "dotnet tool checks: N passed, N failed" (the diff) and "dotnet: N passed, N failed, N skipped").
 suite_dotnet() {
-    record_run dotnet bash "$ROOT/bindings-dotnet/run-tests.sh"
+    run_with_tool_checks dotnet "$ROOT/bindings-dotnet/run-tests.sh" "the committed C# differs from a regeneration"
 }
 
 # The web library and widgets (bindings-web/run-tests.sh: the types/tsc/size checks, one
