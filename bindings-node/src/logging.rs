@@ -6,23 +6,21 @@
 //! One process-wide subscriber, installed by the first `setLogHandler`; the level is an
 //! atomic read per callsite (`Interest::sometimes`), so a disabled logger costs a load and
 //! a compare. The handler is a weak threadsafe function: it never keeps Node alive, and
-//! events are queued to the JS thread without blocking the Rust one.
+//! events are queued to the JS thread without blocking the Rust one. The records come from
+//! core's `log_bridge::BridgeLayer` (the same layer as in Python).
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use messenger_connect::log_bridge::{BridgeLayer, FieldValue, LogRecord, LogSink};
 use napi::Status;
 use napi::threadsafe_function::{
     ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
 };
 use napi_derive::napi;
 use serde_json::{Map, Value, json};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id};
-use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
+use tracing::{Level, Metadata};
+use tracing_subscriber::layer::SubscriberExt;
 
 use crate::error::{invalid, to_js};
 
@@ -48,83 +46,33 @@ fn rank(level: &Level) -> u8 {
     }
 }
 
-fn ours(meta: &Metadata<'_>) -> bool {
-    meta.target().starts_with("messenger_connect")
-}
-
-/// An event's or a span's fields as JSON values.
-#[derive(Default)]
-struct Fields(Map<String, Value>);
-
-impl Visit for Fields {
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.0.insert(field.name().into(), json!(value));
-    }
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.insert(field.name().into(), json!(value));
-    }
-    fn record_bool(&mut self, field: &Field, value: bool) {
-        self.0.insert(field.name().into(), json!(value));
-    }
-    fn record_f64(&mut self, field: &Field, value: f64) {
-        self.0.insert(field.name().into(), json!(value));
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().into(), json!(value));
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0
-            .insert(field.name().into(), json!(format!("{value:?}")));
-    }
-}
-
-/// The layer forwarding enabled events to the JS handler.
+/// The sink of core's log bridge that forwards enabled events to the JS handler.
 struct JsLogging;
 
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for JsLogging {
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if ours(meta) {
-            Interest::sometimes()
-        } else {
-            Interest::never()
-        }
+impl LogSink for JsLogging {
+    fn enabled(&self, meta: &Metadata<'_>) -> bool {
+        rank(meta.level()) <= LEVEL.load(Ordering::Relaxed)
     }
 
-    fn enabled(&self, meta: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        ours(meta) && rank(meta.level()) <= LEVEL.load(Ordering::Relaxed)
-    }
-
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        attrs.record(&mut fields);
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(fields);
-        }
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let mut fields = fields.0;
-        let message = match fields.remove("message") {
-            Some(Value::String(s)) => s,
-            Some(other) => other.to_string(),
-            None => String::new(),
-        };
-        if let Some(scope) = ctx.event_scope(event) {
-            for span in scope {
-                if let Some(outer) = span.extensions().get::<Fields>() {
-                    for (k, v) in &outer.0 {
-                        fields.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                }
-            }
-        }
-        let meta = event.metadata();
+    fn emit(&self, record: LogRecord) {
+        let fields: Map<String, Value> = record
+            .fields
+            .into_iter()
+            .map(|(name, value)| {
+                let v = match value {
+                    FieldValue::Int(i) => json!(i),
+                    FieldValue::UInt(u) => json!(u),
+                    FieldValue::Bool(b) => json!(b),
+                    FieldValue::Float(f) => json!(f),
+                    FieldValue::Text(t) => json!(t),
+                };
+                (name.to_string(), v)
+            })
+            .collect();
         let record = json!({
-            "level": LEVELS[usize::from(rank(meta.level()))],
-            "target": meta.target(),
-            "message": message,
+            "level": LEVELS[usize::from(rank(&record.level))],
+            "target": record.target,
+            "message": record.message,
             "fields": fields,
         });
         if let Ok(guard) = HANDLER.lock()
@@ -147,8 +95,10 @@ pub fn set_log_handler(handler: Option<LogCallback>, level: String) -> napi::Res
     };
     INSTALLED
         .get_or_init(|| {
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(JsLogging))
-                .map_err(|e| format!("another tracing subscriber is installed: {e}"))
+            tracing::subscriber::set_global_default(
+                tracing_subscriber::registry().with(BridgeLayer(JsLogging)),
+            )
+            .map_err(|e| format!("another tracing subscriber is installed: {e}"))
         })
         .clone()
         .map_err(|m| to_js(messenger_connect::Error::Config(m)))?;

@@ -11,20 +11,20 @@
 //! interest cache. An enabled event takes the GIL once and calls `Logger.log` with the
 //! message, the fields in logfmt after it, and each field as a record attribute (`extra`;
 //! also all of them as `record.mc_fields`). Events carry no secret (core's guarantee).
+//! The records come from core's `log_bridge::BridgeLayer` (the same layer as in Node).
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use messenger_connect::log_bridge::{BridgeLayer, FieldValue, LogRecord, LogSink};
 use messenger_connect::targets;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id};
+use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
+use tracing::{Level, Metadata};
+use tracing_subscriber::layer::SubscriberExt;
 
 /// Python's level for a tracing level.
 fn py_level(level: &Level) -> u8 {
@@ -62,41 +62,6 @@ fn logger_name(target: &str) -> String {
     target.replace("::", ".")
 }
 
-/// Fields as (name, Python-friendly value).
-#[derive(Default, Clone)]
-struct Fields(Vec<(&'static str, Value)>);
-
-#[derive(Clone)]
-enum Value {
-    Int(i64),
-    UInt(u64),
-    Bool(bool),
-    Float(f64),
-    Text(String),
-}
-
-impl Visit for Fields {
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.0.push((field.name(), Value::Int(value)));
-    }
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.push((field.name(), Value::UInt(value)));
-    }
-    fn record_bool(&mut self, field: &Field, value: bool) {
-        self.0.push((field.name(), Value::Bool(value)));
-    }
-    fn record_f64(&mut self, field: &Field, value: f64) {
-        self.0.push((field.name(), Value::Float(value)));
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push((field.name(), Value::Text(value.to_string())));
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0
-            .push((field.name(), Value::Text(format!("{value:?}"))));
-    }
-}
-
 /// Attributes a `LogRecord` has already (an `extra` key among them is refused by logging).
 const RESERVED: &[&str] = &[
     "name",
@@ -124,14 +89,15 @@ const RESERVED: &[&str] = &[
     "taskName",
 ];
 
-/// The tracing layer that forwards enabled events to Python.
+/// The sink of core's log bridge that forwards enabled events to Python.
 struct PythonLogging;
 
-impl<S> Layer<S> for PythonLogging
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-{
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+impl LogSink for PythonLogging {
+    fn enabled(&self, meta: &Metadata<'_>) -> bool {
+        enabled(meta)
+    }
+
+    fn interest(&self, meta: &Metadata<'_>) -> Interest {
         if enabled(meta) {
             Interest::always()
         } else {
@@ -139,12 +105,7 @@ where
         }
     }
 
-    fn enabled(&self, meta: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        enabled(meta)
-    }
-
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        use tracing::level_filters::LevelFilter;
+    fn max_level_hint(&self) -> Option<LevelFilter> {
         let lowest = LOWEST
             .iter()
             .map(|l| l.load(Ordering::Relaxed))
@@ -160,68 +121,36 @@ where
         })
     }
 
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        attrs.record(&mut fields);
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(fields);
-        }
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let meta = event.metadata();
-        let mut own = Fields::default();
-        event.record(&mut own);
-        let mut message = String::new();
-        let mut fields: Vec<(&'static str, Value)> = Vec::new();
-        for (name, value) in own.0 {
-            match (name, value) {
-                ("message", Value::Text(t)) => message = t,
-                other => fields.push(other),
-            }
-        }
-        // Fields of the enclosing spans (e.g. the call's method and path) that the event
-        // does not have itself.
-        if let Some(scope) = ctx.event_scope(event) {
-            for span in scope {
-                if let Some(extra) = span.extensions().get::<Fields>() {
-                    for (name, value) in &extra.0 {
-                        if !fields.iter().any(|(n, _)| n == name) {
-                            fields.push((name, value.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        let level = py_level(meta.level());
-        let name = logger_name(meta.target());
+    fn emit(&self, record: LogRecord) {
+        let level = py_level(&record.level);
+        let name = logger_name(record.target);
         // Nothing to do when the interpreter is gone or shutting down.
         let _ = Python::try_attach(|py| {
-            if let Err(e) = emit(py, &name, level, &message, &fields) {
+            if let Err(e) = emit(py, &name, level, &record.message, &record.fields) {
                 e.write_unraisable(py, None);
             }
         });
     }
 }
 
-fn text(value: &Value) -> String {
+fn text(value: &FieldValue) -> String {
     match value {
-        Value::Int(i) => i.to_string(),
-        Value::UInt(u) => u.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Text(t) if t.is_empty() || t.contains([' ', '"', '=']) => format!("{t:?}"),
-        Value::Text(t) => t.clone(),
+        FieldValue::Int(i) => i.to_string(),
+        FieldValue::UInt(u) => u.to_string(),
+        FieldValue::Bool(b) => b.to_string(),
+        FieldValue::Float(f) => f.to_string(),
+        FieldValue::Text(t) if t.is_empty() || t.contains([' ', '"', '=']) => format!("{t:?}"),
+        FieldValue::Text(t) => t.clone(),
     }
 }
 
-fn py_value<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+fn py_value<'py>(py: Python<'py>, value: &FieldValue) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
-        Value::Int(i) => i.into_pyobject(py)?.into_any(),
-        Value::UInt(u) => u.into_pyobject(py)?.into_any(),
-        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
-        Value::Float(f) => f.into_pyobject(py)?.into_any(),
-        Value::Text(t) => t.into_pyobject(py)?.into_any(),
+        FieldValue::Int(i) => i.into_pyobject(py)?.into_any(),
+        FieldValue::UInt(u) => u.into_pyobject(py)?.into_any(),
+        FieldValue::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        FieldValue::Float(f) => f.into_pyobject(py)?.into_any(),
+        FieldValue::Text(t) => t.into_pyobject(py)?.into_any(),
     })
 }
 
@@ -237,7 +166,7 @@ fn emit(
     name: &str,
     level: u8,
     message: &str,
-    fields: &[(&'static str, Value)],
+    fields: &[(&'static str, FieldValue)],
 ) -> PyResult<()> {
     let logger = logging_module(py)?.call_method1("getLogger", (name,))?;
     if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
@@ -292,6 +221,6 @@ pub fn _refresh_log_levels(py: Python<'_>) -> PyResult<()> {
 /// Installs the layer as this extension's tracing subscriber (once; the extension has
 /// its own copy of tracing's globals, so no other library's subscriber is replaced).
 pub fn install() {
-    let subscriber = tracing_subscriber::registry().with(PythonLogging);
+    let subscriber = tracing_subscriber::registry().with(BridgeLayer(PythonLogging));
     let _ = tracing::subscriber::set_global_default(subscriber);
 }

@@ -54,6 +54,8 @@ mod error_kind;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 pub mod limits;
+#[cfg(feature = "log-bridge")]
+pub mod log_bridge;
 pub mod models;
 mod odata;
 mod paging;
