@@ -3,7 +3,7 @@
 // (`index.js`) over it: options, models (camelCase JSON of the API), iterators, errors.
 // Values cross the native boundary as JSON text, so the generated declarations type them
 // as `string`; the models are typed here.
-import type { NativeOptions } from './native';
+import type { NativeCallOptions, NativeOptions } from './native';
 
 /** A token set as stored: `TokenSet.toStorage()`, or a plain object restored from a store. */
 export interface StoredTokenSet {
@@ -37,6 +37,12 @@ export declare class TokenSet {
  * `napi build --dts` from the Rust code), with the token set as an object and the
  * token-change callback.
  */
+/** Options of a view of a client (`withOptions`); each one given replaces the client's. */
+export type CallOptions = NativeCallOptions & {
+  /** Ends the view's calls when it aborts; they reject with `signal.reason`. */
+  signal?: AbortSignal;
+};
+
 export type ClientOptions = Omit<NativeOptions, 'tokens'> & {
   /** A stored token set (e.g. the last one `onTokens` received). */
   tokens?: TokenSet | StoredTokenSet;
@@ -176,6 +182,12 @@ export declare class Client {
    * absent), never to this client's callback. Closing one does not close the other.
    */
   withTokens(tokens: TokenSet | StoredTokenSet, onTokens?: ((tokens: TokenSet) => void | Promise<void>) | null): Client;
+  /**
+   * A view of this client for some calls (same user, tokens and pool) with these options
+   * over the client's. Once `signal` aborts, the view's pending calls, page fetches and
+   * live events end, its calls reject with `signal.reason`, and later ones send nothing.
+   */
+  withOptions(options: CallOptions): Client;
   me(): Promise<Me>;
   updateMe(update: Partial<Me>): Promise<Me>;
   user(id: string): Promise<Me>;

@@ -32,6 +32,54 @@ async function callTokens(fn) {
   return tokenSet(await call(fn));
 }
 
+/**
+ * The call helpers of a client: with an `AbortSignal`, a call that fails once the signal
+ * has aborted rejects with `signal.reason` (an `AbortError` unless the caller gave another
+ * reason), as `fetch` does; core ends such calls when the signal aborts.
+ */
+function callers(signal) {
+  if (!signal) return { call, callJson, callTokens };
+  const guard = async (fn) => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw signal.aborted ? signal.reason : e;
+    }
+  };
+  return {
+    call: (fn) => guard(() => call(fn)),
+    callJson: (fn) => guard(() => callJson(fn)),
+    callTokens: (fn) => guard(() => callTokens(fn)),
+  };
+}
+
+/** Options a view of a client may change (`withOptions`); the client takes them too. */
+const CALL_OPTIONS = [
+  'requestTimeoutMs',
+  'totalTimeoutMs',
+  'maxAttempts',
+  'initialBackoffMs',
+  'maxBackoffMs',
+  'maxElapsedMs',
+  'maxRetryAfterMs',
+];
+
+/** Options that may be 0 (no wait); the other numeric options are at least 1. */
+const WAITS = ['initialBackoffMs', 'maxBackoffMs', 'maxElapsedMs', 'maxRetryAfterMs'];
+
+/** Checks the numeric options among `CALL_OPTIONS` (and `connectTimeoutMs`): whole
+ * numbers of milliseconds (attempts) below 2^32. */
+function checkCallOptions(options) {
+  for (const k of ['connectTimeoutMs', ...CALL_OPTIONS]) {
+    const v = options[k];
+    if (v === undefined || v === null) continue;
+    const least = WAITS.includes(k) ? 0 : 1;
+    if (!Number.isSafeInteger(v) || v < least || v > 0xffffffff) {
+      throw invalidArgument(k, `must be an integer from ${least} to ${0xffffffff}`);
+    }
+  }
+}
+
 function callSync(fn) {
   try {
     return fn();
@@ -174,8 +222,10 @@ function queryOptions(options) {
 class Paged {
   #open;
   #cursor;
-  constructor(open) {
+  #callJson;
+  constructor(open, signal) {
     this.#open = open;
+    this.#callJson = callers(signal).callJson;
     // Open at once: invalid options throw here, before any request.
     this.#cursor = callSync(open);
   }
@@ -190,7 +240,7 @@ class Paged {
     const cursor = this.#take();
     try {
       for (;;) {
-        const page = await callJson(() => cursor.next());
+        const page = await this.#callJson(() => cursor.next());
         if (page === null) return;
         yield page;
       }
@@ -317,27 +367,33 @@ class Client {
   /**
    * @param {object} options `{ baseUrl, clientId?, clientSecret?, redirectUri?, issuer?,
    *   accessToken? | tokens?, onTokens?, userAgent?, pagePrefetch?, allowInsecureHttp?,
-   *   connectTimeoutMs?, requestTimeoutMs?, totalTimeoutMs?, maxAttempts? }`
+   *   connectTimeoutMs?, requestTimeoutMs?, totalTimeoutMs?, maxAttempts?,
+   *   initialBackoffMs?, maxBackoffMs?, maxElapsedMs?, maxRetryAfterMs? }`
    */
-  constructor(options, wrapped) {
+  #calls;
+  #signal;
+
+  constructor(options, wrapped, signal) {
     if (options === WRAP) {
       this.#native = wrapped;
+      this.#signal = signal;
     } else {
       requireObject('options', options);
       requireString('baseUrl', options.baseUrl);
       const { onTokens, tokens, ...rest } = options;
       const callback = tokenCallback(onTokens);
       if (rest.accessToken !== undefined) requireString('accessToken', rest.accessToken);
-      for (const k of ['connectTimeoutMs', 'requestTimeoutMs', 'totalTimeoutMs', 'maxAttempts']) {
-        if (rest[k] !== undefined) optionalCount(k, rest[k]);
-      }
+      checkCallOptions(rest);
       const nativeOptions = tokens ? { ...rest, tokens: tokensJson('tokens', tokens) } : rest;
       this.#native = callSync(() => new native.NativeClient(nativeOptions, callback));
     }
+    // Calls of a view made with a signal reject with `signal.reason` once it aborts.
+    const { call, callJson, callTokens } = (this.#calls = callers(this.#signal));
+    const paged = (open) => new Paged(open, this.#signal);
 
     const n = () => this.#native;
     this.contacts = Object.freeze({
-      list: (options) => new Paged(() => n().contactPages(queryOptions(options))),
+      list: (options) => paged(() => n().contactPages(queryOptions(options))),
       /** One page (`{items, nextLink, deltaLink, count}`). */
       listPage: (options) => {
         const q = queryOptions(options);
@@ -346,7 +402,7 @@ class Client {
       /** Resume from a stored `nextLink`. */
       from: (link) => {
         requireString('link', link);
-        return new Paged(() => n().pagesFrom(link));
+        return paged(() => n().pagesFrom(link));
       },
       get: (id) => {
         requireString('id', id);
@@ -384,7 +440,7 @@ class Client {
         const o = optionalObject('options', options) ?? {};
         const deltaLink = optionalString('deltaLink', o.deltaLink);
         const pageSize = optionalCount('pageSize', o.pageSize);
-        return new Paged(() => n().deltaPages(deltaLink, pageSize));
+        return paged(() => n().deltaPages(deltaLink, pageSize));
       },
     });
     this.portableContacts = Object.freeze({
@@ -401,10 +457,10 @@ class Client {
       },
     });
     this.friends = Object.freeze({
-      list: (options) => new Paged(() => n().friendPages(queryOptions(options))),
+      list: (options) => paged(() => n().friendPages(queryOptions(options))),
     });
     this.invitations = Object.freeze({
-      list: (options) => new Paged(() => n().invitationPages(queryOptions(options))),
+      list: (options) => paged(() => n().invitationPages(queryOptions(options))),
       /** `{email}` or `{contactId}`, `message?`. */
       create: (invitation) => {
         requireObject('invitation', invitation);
@@ -419,10 +475,10 @@ class Client {
       },
     });
     this.feed = Object.freeze({
-      list: (options) => new Paged(() => n().feedPages(queryOptions(options))),
+      list: (options) => paged(() => n().feedPages(queryOptions(options))),
     });
     this.activities = Object.freeze({
-      list: (options) => new Paged(() => n().activityPages(queryOptions(options))),
+      list: (options) => paged(() => n().activityPages(queryOptions(options))),
       get: (id) => {
         requireString('id', id);
         return callJson(() => n().getActivity(id));
@@ -449,7 +505,7 @@ class Client {
       },
     });
     this.conversations = Object.freeze({
-      list: (options) => new Paged(() => n().conversationPages(queryOptions(options))),
+      list: (options) => paged(() => n().conversationPages(queryOptions(options))),
       create: (members) => {
         requireStrings('members', members);
         return callJson(() => n().createConversation(members));
@@ -458,7 +514,7 @@ class Client {
     this.messages = Object.freeze({
       list: (conversationId, options) => {
         requireString('conversationId', conversationId);
-        return new Paged(() => n().messagePages(conversationId, queryOptions(options)));
+        return paged(() => n().messagePages(conversationId, queryOptions(options)));
       },
       /** Sends a message (`text` or `{text, clientMessageId?}`); idempotent. */
       send: (conversationId, message) => {
@@ -555,47 +611,73 @@ class Client {
   withTokens(tokens, onTokens) {
     const wire = tokensJson('tokens', tokens);
     const callback = tokenCallback(onTokens);
-    return new Client(WRAP, callSync(() => this.#native.withTokens(wire, callback)));
+    return new Client(WRAP, callSync(() => this.#native.withTokens(wire, callback)), this.#signal);
+  }
+
+  /**
+   * A view of this client for some calls: the same user, tokens and connection pool, with
+   * these options over the client's — `requestTimeoutMs`, `totalTimeoutMs`, `maxAttempts`,
+   * `initialBackoffMs`, `maxBackoffMs`, `maxElapsedMs`, `maxRetryAfterMs` — and an
+   * optional `signal` (`AbortSignal`): once it aborts, the view's pending calls (and page
+   * fetches, and its live events) end and reject with `signal.reason`, and its later calls
+   * reject so without sending anything. `client.withOptions({ signal }).me()`.
+   */
+  withOptions(options) {
+    requireObject('options', options);
+    const { signal, ...rest } = options;
+    for (const k of Object.keys(rest)) {
+      if (!CALL_OPTIONS.includes(k)) throw invalidArgument(k, `is not an option of withOptions (${CALL_OPTIONS.join(', ')}, signal)`);
+    }
+    checkCallOptions(rest);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('signal', 'must be an AbortSignal');
+    let cancel;
+    if (signal) {
+      cancel = new native.NativeCancel();
+      if (signal.aborted) cancel.cancel();
+      else signal.addEventListener('abort', () => cancel.cancel(), { once: true });
+    }
+    const view = callSync(() => this.#native.withOptions(rest, cancel));
+    return new Client(WRAP, view, signal ?? this.#signal);
   }
 
   me() {
-    return callJson(() => this.#native.me());
+    return this.#calls.callJson(() => this.#native.me());
   }
 
   updateMe(update) {
     requireObject('update', update);
-    return callJson(() => this.#native.updateMe(json('update', update)));
+    return this.#calls.callJson(() => this.#native.updateMe(json('update', update)));
   }
 
   user(id) {
     requireString('id', id);
-    return callJson(() => this.#native.user(id));
+    return this.#calls.callJson(() => this.#native.user(id));
   }
 
   status() {
-    return callJson(() => this.#native.status());
+    return this.#calls.callJson(() => this.#native.status());
   }
 
   /** `{message?, presence?}`: also posts a `Status` activity and a live event. */
   setStatus(update) {
     requireObject('update', update);
-    return callJson(() => this.#native.setStatus(json('update', update)));
+    return this.#calls.callJson(() => this.#native.setStatus(json('update', update)));
   }
 
   /** The calling app's grant: `{clientId, clientName, scopes, granted}`. */
   permissions() {
-    return callJson(() => this.#native.permissions());
+    return this.#calls.callJson(() => this.#native.permissions());
   }
 
   /** The user disconnects the app: every token of the grant is revoked. */
   revokePermissions() {
-    return call(() => this.#native.revokePermissions());
+    return this.#calls.call(() => this.#native.revokePermissions());
   }
 
   /** Gives up one scope of the grant. */
   dropScope(scope) {
     requireString('scope', scope);
-    return call(() => this.#native.dropScope(scope));
+    return this.#calls.call(() => this.#native.dropScope(scope));
   }
 
   /**
@@ -606,7 +688,7 @@ class Client {
   batch(requests) {
     if (!Array.isArray(requests)) throw invalidArgument('requests', 'must be an array');
     requests.forEach((r, i) => requireObject(`requests[${i}]`, r));
-    return callJson(() => this.#native.batch(json('requests', requests)));
+    return this.#calls.callJson(() => this.#native.batch(json('requests', requests)));
   }
 
   /** Live events: `for await (const e of await client.events({ since }))`. */
@@ -615,8 +697,14 @@ class Client {
     if (since !== undefined && since !== null && (!Number.isSafeInteger(since) || since < 0)) {
       throw invalidArgument('since', 'must be a non-negative integer');
     }
-    const n = await call(() => this.#native.events(since ?? undefined));
-    return new EventSubscription(n);
+    const n = await this.#calls.call(() => this.#native.events(since ?? undefined));
+    const subscription = new EventSubscription(n);
+    const signal = this.#signal;
+    if (signal) {
+      if (signal.aborted) subscription.close();
+      else signal.addEventListener('abort', () => subscription.close(), { once: true });
+    }
+    return subscription;
   }
 
   /** Releases the client; later calls reject with `ConfigError`. */
@@ -626,7 +714,7 @@ class Client {
 
   /** @internal Panics inside Rust: the promise rejects, the process survives. */
   _debugPanic() {
-    return call(() => this.#native._debugPanic());
+    return this.#calls.call(() => this.#native._debugPanic());
   }
 
   /** @internal Panics inside a synchronous Rust call: an exception is thrown. */

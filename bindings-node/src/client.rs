@@ -5,7 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use messenger_connect::{Client, RetryPolicy, SaveFuture, StoreError, TokenSet, TokenStore};
+use messenger_connect::{
+    CallOptions, CancellationToken, Client, RetryPolicy, SaveFuture, StoreError, TokenSet,
+    TokenStore,
+};
 use napi::Status;
 use napi::bindgen_prelude::Promise;
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -45,6 +48,87 @@ pub struct NativeOptions {
     pub total_timeout_ms: Option<u32>,
     /// Attempts per call (1: no retries).
     pub max_attempts: Option<u32>,
+    /// Backoff cap of the first retry, ms (doubled for each following one).
+    pub initial_backoff_ms: Option<u32>,
+    /// Largest backoff between two attempts, ms.
+    pub max_backoff_ms: Option<u32>,
+    /// No retry starts after this long since the first attempt, ms.
+    pub max_elapsed_ms: Option<u32>,
+    /// Longest `Retry-After` honoured, ms; a longer one ends the retries.
+    pub max_retry_after_ms: Option<u32>,
+}
+
+/// Options of a view of a client (`withOptions`): each one given replaces the client's.
+#[napi(object)]
+pub struct NativeCallOptions {
+    /// Timeout of one attempt, ms.
+    pub request_timeout_ms: Option<u32>,
+    /// Timeout of a call with its retries, ms.
+    pub total_timeout_ms: Option<u32>,
+    /// Attempts per call (1: no retries).
+    pub max_attempts: Option<u32>,
+    /// Backoff cap of the first retry, ms.
+    pub initial_backoff_ms: Option<u32>,
+    /// Largest backoff between two attempts, ms.
+    pub max_backoff_ms: Option<u32>,
+    /// No retry starts after this long since the first attempt, ms.
+    pub max_elapsed_ms: Option<u32>,
+    /// Longest `Retry-After` honoured, ms.
+    pub max_retry_after_ms: Option<u32>,
+}
+
+/// The retry fields of the options, over `base`; `None` when none is given.
+struct RetryFields {
+    max_attempts: Option<u32>,
+    initial_backoff_ms: Option<u32>,
+    max_backoff_ms: Option<u32>,
+    max_elapsed_ms: Option<u32>,
+    max_retry_after_ms: Option<u32>,
+}
+
+impl RetryFields {
+    fn over(self, base: &RetryPolicy) -> napi::Result<Option<RetryPolicy>> {
+        let given = self.max_attempts.is_some()
+            || self.initial_backoff_ms.is_some()
+            || self.max_backoff_ms.is_some()
+            || self.max_elapsed_ms.is_some()
+            || self.max_retry_after_ms.is_some();
+        if !given {
+            return Ok(None);
+        }
+        if self.max_attempts == Some(0) {
+            return Err(invalid("maxAttempts", "must be at least 1"));
+        }
+        Ok(Some(RetryPolicy {
+            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
+            initial_backoff: ms(self.initial_backoff_ms).unwrap_or(base.initial_backoff),
+            max_backoff: ms(self.max_backoff_ms).unwrap_or(base.max_backoff),
+            max_elapsed: ms(self.max_elapsed_ms).unwrap_or(base.max_elapsed),
+            max_retry_after: ms(self.max_retry_after_ms).unwrap_or(base.max_retry_after),
+        }))
+    }
+}
+
+/// A cancellation token for a view of a client (`withOptions({ signal })`): `index.js`
+/// cancels it when the signal aborts.
+#[napi]
+pub struct NativeCancel(CancellationToken);
+
+#[napi]
+impl NativeCancel {
+    /// A token not cancelled yet.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NativeCancel(CancellationToken::new())
+    }
+
+    /// Ends the pending calls of the views made with this token; their later calls fail
+    /// before any request.
+    #[napi]
+    pub fn cancel(&self) {
+        self.0.cancel();
+    }
 }
 
 /// Receives every new token set, as JSON text, and resolves to `""` once it is saved, or
@@ -172,14 +256,15 @@ impl NativeClient {
         if let Some(t) = ms(o.total_timeout_ms) {
             b = b.total_timeout(Some(t));
         }
-        if let Some(n) = o.max_attempts {
-            if n == 0 {
-                return Err(invalid("maxAttempts", "must be at least 1"));
-            }
-            b = b.retry_policy(RetryPolicy {
-                max_attempts: n,
-                ..RetryPolicy::default()
-            });
+        let retry = RetryFields {
+            max_attempts: o.max_attempts,
+            initial_backoff_ms: o.initial_backoff_ms,
+            max_backoff_ms: o.max_backoff_ms,
+            max_elapsed_ms: o.max_elapsed_ms,
+            max_retry_after_ms: o.max_retry_after_ms,
+        };
+        if let Some(policy) = retry.over(&RetryPolicy::default())? {
+            b = b.retry_policy(policy);
         }
         if let Some(cb) = on_tokens {
             b = b.token_store(token_store(cb));
@@ -204,6 +289,32 @@ impl NativeClient {
             .with_tokens_and_store(tokens, on_tokens.map(token_store))
             .map_err(to_js)?;
         Ok(Self::wrap(derived))
+    }
+
+    /// A view of this client (same user, tokens and pool) whose calls use these options;
+    /// with `cancel`, its calls end once the token is cancelled.
+    #[napi]
+    pub fn with_options(
+        &self,
+        options: NativeCallOptions,
+        cancel: Option<&NativeCancel>,
+    ) -> napi::Result<NativeClient> {
+        let client = self.client()?;
+        let o = options;
+        let retry = RetryFields {
+            max_attempts: o.max_attempts,
+            initial_backoff_ms: o.initial_backoff_ms,
+            max_backoff_ms: o.max_backoff_ms,
+            max_elapsed_ms: o.max_elapsed_ms,
+            max_retry_after_ms: o.max_retry_after_ms,
+        }
+        .over(client.retry_policy())?;
+        Ok(Self::wrap(client.with_options(CallOptions {
+            request_timeout: ms(o.request_timeout_ms),
+            total_timeout: ms(o.total_timeout_ms),
+            retry,
+            cancel: cancel.map(|c| c.0.clone()),
+        })))
     }
 
     /// Forgets the client; later calls fail. Pending calls finish.

@@ -179,9 +179,9 @@ class World {
         options.clientId = app.clientId;
         if (app.clientSecret) options.clientSecret = app.clientSecret;
       }
-      // The Node client takes the attempts of the retry policy; its backoff is core's
-      // default (`initialBackoffMs`, `maxBackoffMs`, `maxRetryAfterMs` have no option).
-      options.maxAttempts = spec.retry?.maxAttempts ?? 4;
+      // The retry policy (the schema's defaults: 4 attempts, 10 ms initial backoff, 100 ms
+      // cap): each field is the client option of its name.
+      Object.assign(options, { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 100 }, spec.retry);
       if (spec.requestTimeoutMs !== undefined) options.requestTimeoutMs = spec.requestTimeoutMs;
       if (spec.totalTimeoutMs !== undefined) options.totalTimeoutMs = spec.totalTimeoutMs;
       if (spec.signedIn !== false) {

@@ -18,6 +18,8 @@ export async function usage(): Promise<void> {
   const rows = new Map<string, TokenSet>();
   const second: Client = client.withTokens(other.tokens, (t) => { rows.set(other.userId, t); });
   const third: Client = client.withTokens(other.tokens);
+  const view: Client = client.withOptions({ signal: AbortSignal.timeout(5000), maxAttempts: 2, totalTimeoutMs: 10000 });
+  await view.me();
   console.log((await second.me()).id, (await third.status()).presence, rows.size);
   for await (const item of client.feed.list({ top: 50 })) console.log(item.actor.displayName);
   for await (const page of client.contacts.list({ filter: Filter.startswith('displayName', "O'B"), orderby: 'displayName desc' }).pages()) {

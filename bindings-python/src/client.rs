@@ -10,8 +10,9 @@ use messenger_connect::models::{
     NewInvitation, NewMessage, StatusUpdate,
 };
 use messenger_connect::{
-    AuthorizationParams, AuthorizationRequest, Client, DeltaChange, DevicePoll, EventsOptions,
-    PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore, TokenTypeHint,
+    AuthorizationParams, AuthorizationRequest, CallOptions, Client, DeltaChange, DevicePoll,
+    EventsOptions, PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore,
+    TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -40,6 +41,35 @@ fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
                 .map_err(|_| PyValueError::new_err(format!("`{name}` must be ≥ 0 seconds")))
         })
         .transpose()
+}
+
+/// A retry policy from the options given over `base`; `None` when none is given.
+fn retry_over(
+    base: &RetryPolicy,
+    max_attempts: Option<u32>,
+    initial_backoff: Option<f64>,
+    max_backoff: Option<f64>,
+    max_retry_after: Option<f64>,
+) -> PyResult<Option<RetryPolicy>> {
+    if max_attempts.is_none()
+        && initial_backoff.is_none()
+        && max_backoff.is_none()
+        && max_retry_after.is_none()
+    {
+        return Ok(None);
+    }
+    if max_attempts == Some(0) {
+        return Err(PyValueError::new_err("`max_attempts` must be at least 1"));
+    }
+    Ok(Some(RetryPolicy {
+        max_attempts: max_attempts.unwrap_or(base.max_attempts),
+        initial_backoff: seconds("initial_backoff", initial_backoff)?
+            .unwrap_or(base.initial_backoff),
+        max_backoff: seconds("max_backoff", max_backoff)?.unwrap_or(base.max_backoff),
+        max_retry_after: seconds("max_retry_after", max_retry_after)?
+            .unwrap_or(base.max_retry_after),
+        ..base.clone()
+    }))
 }
 
 /// A query from core's JSON form (`spec/query.schema.json`; `messenger_connect.query`
@@ -138,21 +168,14 @@ impl NativeClient {
         if total_timeout.is_some() {
             b = b.total_timeout(seconds("total_timeout", total_timeout)?);
         }
-        if max_attempts.is_some()
-            || initial_backoff.is_some()
-            || max_backoff.is_some()
-            || max_retry_after.is_some()
-        {
-            let d = RetryPolicy::default();
-            b = b.retry_policy(RetryPolicy {
-                max_attempts: max_attempts.unwrap_or(d.max_attempts),
-                initial_backoff: seconds("initial_backoff", initial_backoff)?
-                    .unwrap_or(d.initial_backoff),
-                max_backoff: seconds("max_backoff", max_backoff)?.unwrap_or(d.max_backoff),
-                max_retry_after: seconds("max_retry_after", max_retry_after)?
-                    .unwrap_or(d.max_retry_after),
-                ..d
-            });
+        if let Some(policy) = retry_over(
+            &RetryPolicy::default(),
+            max_attempts,
+            initial_backoff,
+            max_backoff,
+            max_retry_after,
+        )? {
+            b = b.retry_policy(policy);
         }
         if let Some(callback) = on_tokens {
             b = b.token_store(token_store(callback));
@@ -179,6 +202,37 @@ impl NativeClient {
             .with_tokens_and_store(tokens, on_tokens.map(token_store))
             .map_err(|e| to_py_err(py, e))?;
         Ok(NativeClient { client })
+    }
+
+    /// A view of this client (same user, tokens and pool) whose calls use these options
+    /// over the client's (core's `Client::with_options`).
+    #[pyo3(signature = (request_timeout = None, total_timeout = None, max_attempts = None,
+        initial_backoff = None, max_backoff = None, max_retry_after = None))]
+    fn with_options(
+        &self,
+        request_timeout: Option<f64>,
+        total_timeout: Option<f64>,
+        max_attempts: Option<u32>,
+        initial_backoff: Option<f64>,
+        max_backoff: Option<f64>,
+        max_retry_after: Option<f64>,
+    ) -> PyResult<NativeClient> {
+        let retry = retry_over(
+            self.client.retry_policy(),
+            max_attempts,
+            initial_backoff,
+            max_backoff,
+            max_retry_after,
+        )?;
+        let options = CallOptions {
+            request_timeout: seconds("request_timeout", request_timeout)?,
+            total_timeout: seconds("total_timeout", total_timeout)?,
+            retry,
+            cancel: None,
+        };
+        Ok(NativeClient {
+            client: self.client.with_options(options),
+        })
     }
 
     #[getter]

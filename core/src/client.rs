@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::call_options::CallOptions;
 use crate::error::{Error, Result};
 use crate::process::ProcessLocal;
 use crate::retry::RetryPolicy;
@@ -100,6 +101,8 @@ impl HttpConfig {
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
     pub(crate) session: Arc<Session>,
+    /// What this view changes for its calls ([`Client::with_options`]).
+    pub(crate) call: Arc<CallOptions>,
 }
 
 impl std::fmt::Debug for Client {
@@ -167,6 +170,18 @@ impl Client {
         Client {
             shared: self.shared.clone(),
             session: Arc::new(session),
+            call: self.call.clone(),
+        }
+    }
+
+    /// A view of this client whose calls use `options` (timeouts, retry policy, a
+    /// cancellation token) over this one's; it shares the connection pool, configuration,
+    /// tokens and token store. Options left `None` keep this client's.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            shared: self.shared.clone(),
+            session: self.session.clone(),
+            call: Arc::new(options.over(&self.call)),
         }
     }
 
@@ -444,6 +459,7 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(shared),
             session: Arc::new(Session::new(self.tokens, self.store)),
+            call: Arc::default(),
         })
     }
 }

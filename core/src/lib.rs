@@ -46,6 +46,7 @@ uniffi::setup_scaffolding!("messenger_connect");
 mod enums;
 mod api;
 mod auth;
+mod call_options;
 mod client;
 mod collections;
 mod delta;
@@ -72,6 +73,7 @@ mod validate;
 
 pub use api::{EventStream, EventsOptions, MAX_BATCH_ITEMS, Typer};
 pub use auth::{AuthorizationParams, AuthorizationRequest, DevicePoll, TokenTypeHint};
+pub use call_options::{CallOptions, CancellationToken};
 pub use client::{Client, ClientBuilder};
 pub use collections::{Collection, RawItem, RawPage};
 pub use delta::{DeltaChange, DeltaItem, DeltaStream, DeltaSync};

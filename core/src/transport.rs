@@ -148,17 +148,20 @@ impl Client {
             path = call.url.path()
         );
         let attempts = self.attempts(&call, &decode).instrument(span);
-        match self.shared.total_timeout {
-            None => attempts.await,
-            Some(limit) => tokio::time::timeout(limit, attempts)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::Network {
-                        message: format!("the call took longer than {limit:?}"),
-                        timeout: true,
-                    })
-                }),
-        }
+        let timed = async {
+            match self.total_timeout() {
+                None => attempts.await,
+                Some(limit) => tokio::time::timeout(limit, attempts)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Network {
+                            message: format!("the call took longer than {limit:?}"),
+                            timeout: true,
+                        })
+                    }),
+            }
+        };
+        self.cancellable(timed).await
     }
 
     async fn attempts<T>(
@@ -166,7 +169,7 @@ impl Client {
         call: &Call,
         decode: &impl Fn(u16, &[u8]) -> serde_json::Result<T>,
     ) -> Result<T> {
-        let policy = &self.shared.retry;
+        let policy = self.retry_policy();
         let start = Instant::now();
         let mut attempt: u32 = 0;
         let mut renewed_after_401 = false;
@@ -327,7 +330,7 @@ impl Client {
         let mut req = http
             .request(call.method.clone(), call.url.clone())
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(t) = self.shared.request_timeout {
+        if let Some(t) = self.request_timeout() {
             req = req.timeout(t);
         }
         if let Some(token) = token {

@@ -260,6 +260,33 @@ class _Base:
         other._attach()
         return other
 
+    def with_options(
+        self: C,
+        *,
+        request_timeout: Optional[float] = None,
+        total_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
+        max_retry_after: Optional[float] = None,
+    ) -> C:
+        """A view of this client for some calls: the same user, tokens and connection pool,
+        with these options (seconds, attempts) over the client's; those not given keep the
+        client's. ``client.with_options(max_attempts=1).me()``. Closing the view closes
+        only the view."""
+        native = self._n.with_options(
+            request_timeout=request_timeout,
+            total_timeout=total_timeout,
+            max_attempts=max_attempts,
+            initial_backoff=initial_backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+        )
+        other = object.__new__(type(self))
+        other._native = native
+        other._attach()
+        return other
+
     @property
     def _n(self) -> Any:
         if self._native is None:

@@ -129,6 +129,16 @@ class NativeClient:
     def with_tokens(
         self, tokens: Dict[str, Any], on_tokens: Optional[Callable[[Dict[str, Any]], None]] = ...
     ) -> NativeClient: ...
+    def with_options(
+        self,
+        *,
+        request_timeout: Optional[float] = ...,
+        total_timeout: Optional[float] = ...,
+        max_attempts: Optional[int] = ...,
+        initial_backoff: Optional[float] = ...,
+        max_backoff: Optional[float] = ...,
+        max_retry_after: Optional[float] = ...,
+    ) -> NativeClient: ...
     def __getattr__(self, name: str) -> Any: ...
 
 class NativeMockServer:

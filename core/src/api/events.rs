@@ -225,7 +225,7 @@ impl Client {
                 .headers_mut()
                 .insert("user-agent", HeaderValue::from_static(user_agent));
             let attempt = tokio_tungstenite::connect_async(request);
-            let result = match self.shared.request_timeout {
+            let result = match self.request_timeout() {
                 None => attempt.await,
                 Some(limit) => match tokio::time::timeout(limit, attempt).await {
                     Ok(r) => r,
@@ -310,7 +310,7 @@ impl Client {
         if options.ping_interval.is_some_and(|p| p.is_zero()) {
             return Err(Error::invalid("ping_interval", "must not be zero"));
         }
-        let policy = self.shared.retry.clone();
+        let policy = self.retry_policy().clone();
         let mut attempt = 0;
         let (socket, handshake_seq) = loop {
             attempt += 1;
@@ -371,7 +371,7 @@ struct Runner {
 
 impl Runner {
     async fn run(mut self, first: Socket) {
-        let policy = self.client.shared.retry.clone();
+        let policy = self.client.retry_policy().clone();
         let mut socket = Some(first);
         let mut failures: u32 = 0;
         let mut retry_after: Option<Duration> = None;
