@@ -65,49 +65,73 @@ pub struct StatusChange {
     pub updated: Option<SystemTime>,
 }
 
-/// One live event. Logged events (all but `Typing`) advance the subscription's
-/// `last_seq`.
+/// One live event. Logged events (all but `Typing`) carry their sequence number `seq`
+/// (every variant has it, so C# declares `Seq` on `Event` itself) and advance the
+/// subscription's `last_seq`.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Event {
     /// A message in one of my conversations (mine included).
     MessageCreated {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The message.
         message: Message,
     },
     /// A friend's (or my) presence changed.
     PresenceChanged {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The change.
         change: PresenceChange,
     },
     /// A friend's (or my) status changed.
     StatusChanged {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The change.
         change: StatusChange,
     },
     /// A friend posted an activity.
     ActivityCreated {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The activity.
         activity: Activity,
     },
     /// One of my contacts changed (e.g. became a friend).
     ContactChanged {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The contact as it is now.
         contact: Contact,
     },
-    /// Another member of a conversation is typing (not logged, never replayed).
+    /// Another member of a conversation is typing (not logged, never replayed: no `seq`).
     Typing {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The conversation.
         conversation_id: String,
         /// Who is typing.
         user_id: String,
     },
-    /// Events were lost: reload the state (messages, feed...). Goes on from `seq`.
+    /// Events were lost: reload the state (messages, feed...). Goes on from `seq`, the
+    /// current sequence number.
     Resync {
-        /// The current sequence number.
-        seq: u64,
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
     },
     /// An event type this version does not know (or could not decode).
     Other {
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        seq: Option<u64>,
         /// The event's `type`.
         kind: String,
         /// The event's `data`, as JSON text.
@@ -115,19 +139,23 @@ pub enum Event {
     },
 }
 
-impl From<m::Event> for Event {
-    fn from(e: m::Event) -> Self {
+impl Event {
+    /// Our event from core's, with its sequence number (`None` if it is not logged).
+    fn new(e: m::Event, seq: Option<u64>) -> Self {
         match e {
             m::Event::MessageCreated(msg) => Event::MessageCreated {
+                seq,
                 message: msg.into(),
             },
             m::Event::PresenceChanged(p) => Event::PresenceChanged {
+                seq,
                 change: PresenceChange {
                     user_id: p.user_id,
                     presence: p.presence.into(),
                 },
             },
             m::Event::StatusChanged(s) => Event::StatusChanged {
+                seq,
                 change: StatusChange {
                     user_id: s.user_id,
                     display_name: s.display_name,
@@ -136,17 +164,25 @@ impl From<m::Event> for Event {
                     updated: s.updated.map(to_system_time),
                 },
             },
-            m::Event::ActivityCreated(a) => Event::ActivityCreated { activity: a.into() },
-            m::Event::ContactChanged(c) => Event::ContactChanged { contact: c.into() },
+            m::Event::ActivityCreated(a) => Event::ActivityCreated {
+                seq,
+                activity: a.into(),
+            },
+            m::Event::ContactChanged(c) => Event::ContactChanged {
+                seq,
+                contact: c.into(),
+            },
             m::Event::Typing {
                 conversation_id,
                 user_id,
             } => Event::Typing {
+                seq: None,
                 conversation_id,
                 user_id,
             },
-            m::Event::Resync { seq } => Event::Resync { seq },
+            m::Event::Resync { seq } => Event::Resync { seq: Some(seq) },
             m::Event::Other { kind, data } => Event::Other {
+                seq,
                 kind,
                 data_json: data.to_string(),
             },
@@ -156,7 +192,11 @@ impl From<m::Event> for Event {
                     .ok()
                     .and_then(|v| v.get("data").map(ToString::to_string))
                     .unwrap_or_else(|| "null".to_string());
-                Event::Other { kind, data_json }
+                Event::Other {
+                    seq,
+                    kind,
+                    data_json,
+                }
             }
         }
     }
@@ -230,12 +270,15 @@ impl EventSubscription {
             guard.take();
             return Ok(None);
         };
+        let before = self.progress().last_seq;
+        let after = stream.last_seq();
         *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = Progress {
-            last_seq: stream.last_seq(),
+            last_seq: after,
             reconnects: stream.reconnects(),
         };
         match item {
-            Some(Ok(event)) => Ok(Some(event.into())),
+            // A logged event moves `last_seq` to its own seq; one that is not leaves it.
+            Some(Ok(event)) => Ok(Some(Event::new(event, after.filter(|_| after != before)))),
             Some(Err(e)) => {
                 guard.take();
                 Err(e.into())

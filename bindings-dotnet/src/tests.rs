@@ -370,8 +370,10 @@ fn faults_token_changes_and_events() {
         let mut seen_status = false;
         while !seen_status {
             match events.next().await.unwrap().unwrap() {
-                Event::StatusChanged { change } => {
+                Event::StatusChanged { change, seq } => {
                     assert_eq!(change.message, "hello");
+                    assert!(seq.is_some(), "a logged event has its seq");
+                    assert_eq!(seq, events.last_seq(), "the last one handed out");
                     seen_status = true;
                 }
                 Event::PresenceChanged { .. } | Event::ActivityCreated { .. } => {}
@@ -395,8 +397,10 @@ fn faults_token_changes_and_events() {
             if let Event::Typing {
                 conversation_id,
                 user_id,
+                seq,
             } = friend_events.next().await.unwrap().unwrap()
             {
+                assert_eq!(seq, None, "typing is not logged");
                 assert_eq!(conversation_id, conversation.id);
                 assert_eq!(user_id, s.users[0].id);
                 break;

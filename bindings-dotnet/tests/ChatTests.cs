@@ -59,6 +59,17 @@ namespace MessengerConnect.Tests
                             Assert.AreEqual(sent.Id, got.Message.Id);
                             Assert.AreEqual(sent.Text, got.Message.Text);
                             Assert.AreEqual(friend.Id, got.Message.Sender.Id);
+                            Assert.IsNotNull(got.Seq, "a logged event has its seq");
+                            Assert.AreEqual(events.LastSeq(), got.Seq, "the last one handed out");
+
+                            // Resuming just before it replays it, with the same seq.
+                            Event replayed;
+                            using (EventSubscription again = await me.EventsAsync(new EventsOptions { Since = got.Seq - 1 }))
+                            {
+                                replayed = await again.NextAsync(timeout.Token);
+                            }
+                            Assert.IsInstanceOf<Event.MessageCreated>(replayed);
+                            Assert.AreEqual(got.Seq, replayed.Seq);
                         }
                         Assert.IsNotNull(events.LastSeq());
                     }

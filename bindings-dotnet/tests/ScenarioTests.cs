@@ -538,7 +538,7 @@ namespace MessengerConnect.Tests
                 {
                     Event e = await stream.NextAsync(ct).ConfigureAwait(false);
                     if (e == null) break;
-                    events.Add(new Dictionary<string, object> { { "seq", Wire.Of(stream.LastSeq()) }, { "type", Wire.EventType(e) } });
+                    events.Add(new Dictionary<string, object> { { "seq", Wire.Of(e.Seq) }, { "type", Wire.EventType(e) } });
                 }
                 return new Dictionary<string, object>
                 {

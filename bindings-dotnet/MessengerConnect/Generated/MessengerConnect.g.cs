@@ -7675,12 +7675,19 @@ namespace MessengerConnect
     }
 
     /// <summary>
-    /// One live event. Logged events (all but `Typing`) advance the subscription's
-    /// `last_seq`.
+    /// One live event. Logged events (all but `Typing`) carry their sequence number `seq`
+    /// (every variant has it, so C# declares `Seq` on `Event` itself) and advance the
+    /// subscription's `last_seq`.
     /// </summary>
     public abstract partial class Event
     {
         private Event() { }
+
+        /// <summary>
+        /// The event's sequence number (resume after it with `EventsOptions.since`);
+        /// none (`null` in C#) for an event that is not logged (`Typing`).
+        /// </summary>
+        public ulong? Seq { get; set; }
 
         /// <summary>
         /// A message in one of my conversations (mine included).
@@ -7692,8 +7699,9 @@ namespace MessengerConnect
             /// </summary>
             public global::MessengerConnect.Message Message { get; set; }
             /// <summary>A Event.MessageCreated from every field.</summary>
-            public MessageCreated(global::MessengerConnect.Message message)
+            public MessageCreated(ulong? seq, global::MessengerConnect.Message message)
             {
+                Seq = seq;
                 Message = message;
             }
         }
@@ -7708,8 +7716,9 @@ namespace MessengerConnect
             /// </summary>
             public global::MessengerConnect.PresenceChange Change { get; set; }
             /// <summary>A Event.PresenceChanged from every field.</summary>
-            public PresenceChanged(global::MessengerConnect.PresenceChange change)
+            public PresenceChanged(ulong? seq, global::MessengerConnect.PresenceChange change)
             {
+                Seq = seq;
                 Change = change;
             }
         }
@@ -7724,8 +7733,9 @@ namespace MessengerConnect
             /// </summary>
             public global::MessengerConnect.StatusChange Change { get; set; }
             /// <summary>A Event.StatusChanged from every field.</summary>
-            public StatusChanged(global::MessengerConnect.StatusChange change)
+            public StatusChanged(ulong? seq, global::MessengerConnect.StatusChange change)
             {
+                Seq = seq;
                 Change = change;
             }
         }
@@ -7740,8 +7750,9 @@ namespace MessengerConnect
             /// </summary>
             public global::MessengerConnect.Activity Activity { get; set; }
             /// <summary>A Event.ActivityCreated from every field.</summary>
-            public ActivityCreated(global::MessengerConnect.Activity activity)
+            public ActivityCreated(ulong? seq, global::MessengerConnect.Activity activity)
             {
+                Seq = seq;
                 Activity = activity;
             }
         }
@@ -7756,14 +7767,15 @@ namespace MessengerConnect
             /// </summary>
             public global::MessengerConnect.Contact Contact { get; set; }
             /// <summary>A Event.ContactChanged from every field.</summary>
-            public ContactChanged(global::MessengerConnect.Contact contact)
+            public ContactChanged(ulong? seq, global::MessengerConnect.Contact contact)
             {
+                Seq = seq;
                 Contact = contact;
             }
         }
 
         /// <summary>
-        /// Another member of a conversation is typing (not logged, never replayed).
+        /// Another member of a conversation is typing (not logged, never replayed: no `seq`).
         /// </summary>
         public sealed partial class Typing : global::MessengerConnect.Event
         {
@@ -7776,24 +7788,22 @@ namespace MessengerConnect
             /// </summary>
             public string UserId { get; set; }
             /// <summary>A Event.Typing from every field.</summary>
-            public Typing(string conversationId, string userId)
+            public Typing(ulong? seq, string conversationId, string userId)
             {
+                Seq = seq;
                 ConversationId = conversationId;
                 UserId = userId;
             }
         }
 
         /// <summary>
-        /// Events were lost: reload the state (messages, feed...). Goes on from `seq`.
+        /// Events were lost: reload the state (messages, feed...). Goes on from `seq`, the
+        /// current sequence number.
         /// </summary>
         public sealed partial class Resync : global::MessengerConnect.Event
         {
-            /// <summary>
-            /// The current sequence number.
-            /// </summary>
-            public ulong Seq { get; set; }
             /// <summary>A Event.Resync from every field.</summary>
-            public Resync(ulong seq)
+            public Resync(ulong? seq)
             {
                 Seq = seq;
             }
@@ -7813,8 +7823,9 @@ namespace MessengerConnect
             /// </summary>
             public string DataJson { get; set; }
             /// <summary>A Event.Other from every field.</summary>
-            public Other(string kind, string dataJson)
+            public Other(ulong? seq, string kind, string dataJson)
             {
+                Seq = seq;
                 Kind = kind;
                 DataJson = dataJson;
             }
@@ -7829,14 +7840,14 @@ namespace MessengerConnect
             int index = r.ReadI32();
             switch (index)
             {
-                case 1: return new global::MessengerConnect.Event.MessageCreated(UniffiConverterTypeMessage.Read(r));
-                case 2: return new global::MessengerConnect.Event.PresenceChanged(UniffiConverterTypePresenceChange.Read(r));
-                case 3: return new global::MessengerConnect.Event.StatusChanged(UniffiConverterTypeStatusChange.Read(r));
-                case 4: return new global::MessengerConnect.Event.ActivityCreated(UniffiConverterTypeActivity.Read(r));
-                case 5: return new global::MessengerConnect.Event.ContactChanged(UniffiConverterTypeContact.Read(r));
-                case 6: return new global::MessengerConnect.Event.Typing(r.ReadString(), r.ReadString());
-                case 7: return new global::MessengerConnect.Event.Resync(r.ReadU64());
-                case 8: return new global::MessengerConnect.Event.Other(r.ReadString(), r.ReadString());
+                case 1: return new global::MessengerConnect.Event.MessageCreated(UniffiConverterOptionalU64.Read(r), UniffiConverterTypeMessage.Read(r));
+                case 2: return new global::MessengerConnect.Event.PresenceChanged(UniffiConverterOptionalU64.Read(r), UniffiConverterTypePresenceChange.Read(r));
+                case 3: return new global::MessengerConnect.Event.StatusChanged(UniffiConverterOptionalU64.Read(r), UniffiConverterTypeStatusChange.Read(r));
+                case 4: return new global::MessengerConnect.Event.ActivityCreated(UniffiConverterOptionalU64.Read(r), UniffiConverterTypeActivity.Read(r));
+                case 5: return new global::MessengerConnect.Event.ContactChanged(UniffiConverterOptionalU64.Read(r), UniffiConverterTypeContact.Read(r));
+                case 6: return new global::MessengerConnect.Event.Typing(UniffiConverterOptionalU64.Read(r), r.ReadString(), r.ReadString());
+                case 7: return new global::MessengerConnect.Event.Resync(UniffiConverterOptionalU64.Read(r));
+                case 8: return new global::MessengerConnect.Event.Other(UniffiConverterOptionalU64.Read(r), r.ReadString(), r.ReadString());
                 default: throw new InvalidOperationException("uniffi: bad Event variant " + index);
             }
         }
@@ -7849,6 +7860,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(1);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "MessageCreated.Seq");
                     UniffiConverterTypeMessage.Write(v.Message, w, "MessageCreated.Message");
                     return;
                 }
@@ -7858,6 +7870,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(2);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "PresenceChanged.Seq");
                     UniffiConverterTypePresenceChange.Write(v.Change, w, "PresenceChanged.Change");
                     return;
                 }
@@ -7867,6 +7880,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(3);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "StatusChanged.Seq");
                     UniffiConverterTypeStatusChange.Write(v.Change, w, "StatusChanged.Change");
                     return;
                 }
@@ -7876,6 +7890,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(4);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "ActivityCreated.Seq");
                     UniffiConverterTypeActivity.Write(v.Activity, w, "ActivityCreated.Activity");
                     return;
                 }
@@ -7885,6 +7900,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(5);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "ContactChanged.Seq");
                     UniffiConverterTypeContact.Write(v.Contact, w, "ContactChanged.Contact");
                     return;
                 }
@@ -7894,6 +7910,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(6);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "Typing.Seq");
                     w.WriteString(v.ConversationId, "Typing.ConversationId");
                     w.WriteString(v.UserId, "Typing.UserId");
                     return;
@@ -7904,7 +7921,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(7);
-                    w.WriteU64(v.Seq);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "Resync.Seq");
                     return;
                 }
             }
@@ -7913,6 +7930,7 @@ namespace MessengerConnect
                 if (v != null)
                 {
                     w.WriteI32(8);
+                    UniffiConverterOptionalU64.Write(v.Seq, w, "Other.Seq");
                     w.WriteString(v.Kind, "Other.Kind");
                     w.WriteString(v.DataJson, "Other.DataJson");
                     return;

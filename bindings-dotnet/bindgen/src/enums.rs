@@ -1,5 +1,7 @@
 //! Enums: fieldless ones → C# `enum`s; ones with fields → an abstract class with a sealed
-//! nested class per variant. Both are serialized as a 1-based i32 variant index + fields.
+//! nested class per variant; a field every variant has (same name and type, e.g. an
+//! event's `seq`) is a property of the abstract class. Both are serialized as a 1-based
+//! i32 variant index + fields.
 
 use std::fmt::Write;
 
@@ -8,7 +10,7 @@ use uniffi_bindgen::interface::{AsType, Enum};
 
 use crate::converters::lift_method;
 use crate::names::{doc, pascal};
-use crate::records::{members, read_fields, write_fields};
+use crate::records::{members_but, property, read_fields, write_fields};
 use crate::types::Ctx;
 
 /// One enum and its converter.
@@ -49,15 +51,52 @@ fn flat(ctx: &Ctx, e: &Enum) -> Result<String> {
     Ok(out)
 }
 
+/// The fields every variant has, with the same type (none for a single variant).
+fn shared_fields(e: &Enum) -> Vec<String> {
+    let variants = e.variants();
+    if variants.len() < 2 {
+        return Vec::new();
+    }
+    variants[0]
+        .fields()
+        .iter()
+        .filter(|f| {
+            variants[1..].iter().all(|v| {
+                v.fields()
+                    .iter()
+                    .any(|g| g.name() == f.name() && g.as_type() == f.as_type())
+            })
+        })
+        .map(|f| f.name().to_string())
+        .collect()
+}
+
 fn with_fields(ctx: &Ctx, e: &Enum) -> Result<String> {
     let name = ctx.type_name(e.name());
     let cs = ctx.qualified(&name);
     let mut out = doc(e.docstring(), "    ");
     writeln!(out, "    public abstract partial class {name}\n    {{")?;
     writeln!(out, "        private {name}() {{ }}\n")?;
+    let shared = shared_fields(e);
+    if let Some(first) = e.variants().first() {
+        for f in first
+            .fields()
+            .iter()
+            .filter(|f| shared.iter().any(|n| n == f.name()))
+        {
+            out.push_str(&doc(f.docstring(), "        "));
+            writeln!(
+                out,
+                "        public {} {} {{ get; set; }}\n",
+                ctx.cs_type(&f.as_type()),
+                property(f.name(), &name)
+            )?;
+        }
+    }
     for v in e.variants() {
         let class = pascal(v.name());
-        let (props, params, assigns) = members(ctx, &class, v.fields(), "            ");
+        let (props, params, assigns) =
+            members_but(ctx, &class, v.fields(), &shared, "            ");
         out.push_str(&doc(v.docstring(), "        "));
         writeln!(
             out,

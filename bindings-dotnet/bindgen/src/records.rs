@@ -18,17 +18,31 @@ pub fn property(field: &str, class: &str) -> String {
 
 /// Properties, the all-fields constructor's parameter list and its assignments.
 pub fn members(ctx: &Ctx, class: &str, fields: &[Field], indent: &str) -> (String, String, String) {
+    members_but(ctx, class, fields, &[], indent)
+}
+
+/// Like [`members`], without declaring the properties named in `inherited` (declared by
+/// the base class; the constructor still sets them).
+pub fn members_but(
+    ctx: &Ctx,
+    class: &str,
+    fields: &[Field],
+    inherited: &[String],
+    indent: &str,
+) -> (String, String, String) {
     let mut props = String::new();
     let mut params = Vec::new();
     let mut assigns = String::new();
     for f in fields {
         let t = f.as_type();
         let p = property(f.name(), class);
-        props.push_str(&doc(f.docstring(), indent));
-        props.push_str(&format!(
-            "{indent}public {} {p} {{ get; set; }}\n",
-            ctx.cs_type(&t)
-        ));
+        if !inherited.iter().any(|n| n == f.name()) {
+            props.push_str(&doc(f.docstring(), indent));
+            props.push_str(&format!(
+                "{indent}public {} {p} {{ get; set; }}\n",
+                ctx.cs_type(&t)
+            ));
+        }
         params.push(format!("{} {}", ctx.cs_type(&t), camel(f.name())));
         assigns.push_str(&format!("{indent}    {p} = {};\n", camel(f.name())));
     }
