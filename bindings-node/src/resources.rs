@@ -2,12 +2,11 @@
 //! Contacts), social, feed, chat, permissions, `$batch`, live events. Arguments and
 //! results cross as JSON text; collections as page cursors.
 
-use chrono::{DateTime, Utc};
 use messenger_connect::models::{
     BatchItem, ContactUpdate, MeUpdate, NewActivity, NewContact, NewInvitation, NewMessage,
     StatusUpdate,
 };
-use messenger_connect::{EventsOptions, PocoFilterOp, PocoQuery};
+use messenger_connect::{EventsOptions, PocoQuery};
 use napi_derive::napi;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
@@ -19,65 +18,13 @@ use crate::events::Events;
 use crate::query::query;
 
 /// `{filterBy, filterOp, filterValue, sortBy, sortOrder, startIndex, count, updatedSince,
-/// fields}` (JSON text) → [`PocoQuery`].
+/// fields}` (JSON text; core's JSON form of a Portable Contacts query) → [`PocoQuery`],
+/// checked by core.
 fn poco_query(json: Option<&str>) -> napi::Result<PocoQuery> {
-    let v: Value = match json {
-        None => return Ok(PocoQuery::new()),
-        Some(t) => arg("options", t)?,
-    };
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let num = |k: &str| -> napi::Result<Option<u32>> {
-        match v.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(n) => arg(k, &n.to_string()).map(Some),
-        }
-    };
-    let mut q = PocoQuery::new();
-    if let Some(by) = text("filterBy") {
-        let op = match text("filterOp").as_deref() {
-            Some("equals") => PocoFilterOp::Equals,
-            Some("contains") => PocoFilterOp::Contains,
-            Some("startswith") => PocoFilterOp::StartsWith,
-            Some("present") => PocoFilterOp::Present,
-            _ => {
-                return Err(invalid(
-                    "filterOp",
-                    "must be equals, contains, startswith or present",
-                ));
-            }
-        };
-        q = q.filter(by, op, text("filterValue").as_deref());
+    match json {
+        None => Ok(PocoQuery::new()),
+        Some(t) => PocoQuery::from_value(&arg::<Value>("options", t)?).map_err(to_js),
     }
-    if let Some(by) = text("sortBy") {
-        let descending = match text("sortOrder").as_deref() {
-            None | Some("ascending") => false,
-            Some("descending") => true,
-            Some(o) => {
-                return Err(invalid(
-                    "sortOrder",
-                    format!("`{o}` is not ascending/descending"),
-                ));
-            }
-        };
-        q = q.sort(by, descending);
-    }
-    if let Some(n) = num("startIndex")? {
-        q = q.start_index(n);
-    }
-    if let Some(n) = num("count")? {
-        q = q.count(n);
-    }
-    if let Some(t) = text("updatedSince") {
-        let t = t
-            .parse::<DateTime<Utc>>()
-            .map_err(|_| invalid("updatedSince", "must be an RFC 3339 date"))?;
-        q = q.updated_since(t);
-    }
-    if let Some(f) = v.get("fields").filter(|f| !f.is_null()) {
-        q.fields = arg("fields", &f.to_string())?;
-    }
-    q.to_pairs().map_err(to_js)?;
-    Ok(q)
 }
 
 #[napi]

@@ -11,8 +11,7 @@ use messenger_connect::models::{
 };
 use messenger_connect::{
     AuthorizationParams, AuthorizationRequest, CallOptions, Client, DeltaChange, DevicePoll,
-    EventsOptions, PocoFilterOp, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore,
-    TokenTypeHint,
+    EventsOptions, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore, TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -70,6 +69,26 @@ fn retry_over(
             .unwrap_or(base.max_retry_after),
         ..base.clone()
     }))
+}
+
+/// The error with the argument it names in Python's spelling (`filterOp` → `filter_op`).
+fn snake_case_target(e: messenger_connect::Error) -> messenger_connect::Error {
+    match e {
+        messenger_connect::Error::InvalidArgument { name, message } => {
+            let mut snake = String::with_capacity(name.len() + 2);
+            for c in name.chars() {
+                if c.is_ascii_uppercase() {
+                    snake.push('_');
+                }
+                snake.push(c.to_ascii_lowercase());
+            }
+            messenger_connect::Error::InvalidArgument {
+                name: snake,
+                message,
+            }
+        }
+        other => other,
+    }
 }
 
 /// A query from core's JSON form (`spec/query.schema.json`; `messenger_connect.query`
@@ -640,75 +659,21 @@ impl NativeClient {
     }
 
     /// Portable Contacts query form: `{"startIndex", "itemsPerPage", "totalResults",
-    /// "entry": [Contact...]}`. Checked (e.g. `filter_op`, `count`) before any request.
-    #[pyo3(signature = (filter_by = None, filter_op = None, filter_value = None, sort_by = None,
-        sort_order = None, start_index = None, count = None, updated_since = None, fields = None,
-        aio = false))]
-    #[allow(clippy::too_many_arguments)]
+    /// "entry": [Contact...]}`. `query` is core's JSON form of the query
+    /// (`PocoQuery::from_value`), checked before any request; errors name the Python
+    /// argument (`filter_op`).
+    #[pyo3(signature = (query = None, aio = false))]
     fn poco_contacts(
         &self,
         py: Python<'_>,
-        filter_by: Option<String>,
-        filter_op: Option<String>,
-        filter_value: Option<String>,
-        sort_by: Option<String>,
-        sort_order: Option<String>,
-        start_index: Option<u32>,
-        count: Option<u32>,
-        updated_since: Option<String>,
-        fields: Option<Vec<String>>,
+        query: Option<&Bound<'_, PyDict>>,
         aio: bool,
     ) -> PyResult<Py<PyAny>> {
-        let mut q = PocoQuery::new();
-        match (filter_by, filter_op) {
-            (Some(by), Some(op)) => {
-                let op = match op.as_str() {
-                    "equals" => PocoFilterOp::Equals,
-                    "contains" => PocoFilterOp::Contains,
-                    "startswith" => PocoFilterOp::StartsWith,
-                    "present" => PocoFilterOp::Present,
-                    other => {
-                        return Err(PyValueError::new_err(format!(
-                            "`filter_op` must be equals, contains, startswith or present, not `{other}`"
-                        )));
-                    }
-                };
-                q = q.filter(by, op, filter_value.as_deref());
-            }
-            (None, None) => {}
-            _ => {
-                return Err(PyValueError::new_err(
-                    "give `filter_by` and `filter_op` together",
-                ));
-            }
-        }
-        if let Some(by) = sort_by {
-            let descending = match sort_order.as_deref() {
-                None | Some("ascending") => false,
-                Some("descending") => true,
-                Some(other) => {
-                    return Err(PyValueError::new_err(format!(
-                        "`sort_order` must be ascending or descending, not `{other}`"
-                    )));
-                }
-            };
-            q = q.sort(by, descending);
-        }
-        if let Some(i) = start_index {
-            q = q.start_index(i);
-        }
-        if let Some(n) = count {
-            q = q.count(n);
-        }
-        if let Some(since) = updated_since {
-            let at = chrono::DateTime::parse_from_rfc3339(&since)
-                .map_err(|e| PyValueError::new_err(format!("`updated_since`: {e}")))?;
-            q = q.updated_since(at.with_timezone(&chrono::Utc));
-        }
-        if let Some(f) = fields {
-            q = q.fields(f);
-        }
-        q.to_pairs().map_err(|e| to_py_err(py, e))?;
+        let value = match query {
+            Some(q) => from_py(q.as_any(), "query")?,
+            None => serde_json::Value::Null,
+        };
+        let q = PocoQuery::from_value(&value).map_err(|e| to_py_err(py, snake_case_target(e)))?;
         let c = self.client.clone();
         run(py, aio, async move {
             Ok(Out::Item(Box::new(Item::Poco(c.poco_contacts(&q).await?))))

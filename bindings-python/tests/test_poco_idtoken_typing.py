@@ -17,6 +17,7 @@ from messenger_connect import (
     DeltaChange,
     Event,
     Filter,
+    InvalidArgumentError,
     MessengerConnectError,
     Model,
     PocoPage,
@@ -56,12 +57,14 @@ def test_poco_get_and_updated_since(client: Client) -> None:
 
 def test_poco_bad_arguments_fail_before_any_request(mock_server: MockServer, client: Client) -> None:
     mock_server.clear_requests()
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgumentError) as bad_op:
         client.poco.list(filter_by="displayName", filter_op="like", filter_value="A")
+    assert bad_op.value.target == "filter_op", "core's check, named as the Python argument"
     with pytest.raises(ValueError):
         client.poco.list(filter_by="displayName")
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgumentError) as bad_order:
         client.poco.list(sort_by="displayName", sort_order="up")
+    assert bad_order.value.target == "sort_order"
     with pytest.raises(ValueError):
         client.poco.list(count=5000)
     with pytest.raises(TypeError):

@@ -27,7 +27,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::limits::{MAX_FILTER_CHARS, MAX_FILTER_DEPTH, MAX_QUERY_FIELDS, MAX_SEARCH_CHARS};
-use crate::odata::{CompareOp, Filter, Literal, Order, Query};
+use crate::odata::{CompareOp, Filter, Literal, Order, PocoFilterOp, PocoQuery, Query};
 
 /// Largest JSON text [`Query::from_json`] and [`Filter::from_json`] read.
 pub const MAX_QUERY_JSON_BYTES: usize = 64 * 1024;
@@ -381,6 +381,89 @@ impl Query {
                 }
             }
         }
+        Ok(q)
+    }
+}
+
+impl PocoQuery {
+    /// Reads the JSON form of a Portable Contacts query, keyed by its parameter names:
+    /// `{"filterBy", "filterOp": "equals"|"contains"|"startswith"|"present",
+    /// "filterValue", "sortBy", "sortOrder": "ascending"|"descending", "startIndex",
+    /// "count", "updatedSince": "<RFC 3339>", "fields": [...]}` (`null` values ignored;
+    /// `null` is the empty query). Checked as [`PocoQuery::to_pairs`] checks it; errors
+    /// name the key.
+    pub fn from_value(v: &Value) -> Result<PocoQuery> {
+        if v.is_null() {
+            return Ok(PocoQuery::new());
+        }
+        let allowed = [
+            "filterBy",
+            "filterOp",
+            "filterValue",
+            "sortBy",
+            "sortOrder",
+            "startIndex",
+            "count",
+            "updatedSince",
+            "fields",
+        ];
+        let obj = fields(v, "options", &allowed)?;
+        let get = |k: &str| obj.get(k).filter(|v| !v.is_null());
+        let string = |k: &str| -> Result<Option<&str>> {
+            get(k)
+                .map(|v| {
+                    v.as_str()
+                        .ok_or_else(|| Error::invalid(k, "must be a string"))
+                })
+                .transpose()
+        };
+        let mut q = PocoQuery::new();
+        match (string("filterBy")?, string("filterOp")?) {
+            (Some(by), Some(op)) => {
+                let op: PocoFilterOp = op.parse().map_err(|_| {
+                    let ops: Vec<&str> = PocoFilterOp::ALL.iter().map(|o| o.as_str()).collect();
+                    Error::invalid(
+                        "filterOp",
+                        format!("`{op}` is not one of {}", ops.join(", ")),
+                    )
+                })?;
+                q = q.filter(by, op, string("filterValue")?);
+            }
+            (None, None) if get("filterValue").is_none() => {}
+            _ => {
+                return Err(Error::invalid(
+                    "filterBy",
+                    "give filterBy and filterOp together (and filterValue with them)",
+                ));
+            }
+        }
+        match (string("sortBy")?, string("sortOrder")?) {
+            (Some(by), None | Some("ascending")) => q = q.sort(by, false),
+            (Some(by), Some("descending")) => q = q.sort(by, true),
+            (None, None) => {}
+            (Some(_), Some(other)) => {
+                return Err(Error::invalid(
+                    "sortOrder",
+                    format!("`{other}` is not ascending or descending"),
+                ));
+            }
+            (None, Some(_)) => return Err(Error::invalid("sortOrder", "needs sortBy")),
+        }
+        if let Some(v) = get("startIndex") {
+            q = q.start_index(count(v, "startIndex")?);
+        }
+        if let Some(v) = get("count") {
+            q = q.count(count(v, "count")?);
+        }
+        if let Some(t) = string("updatedSince")? {
+            let at = DateTime::parse_from_rfc3339(t)
+                .map_err(|_| Error::invalid("updatedSince", "must be an RFC 3339 date-time"))?;
+            q = q.updated_since(at.with_timezone(&Utc));
+        }
+        if let Some(v) = get("fields") {
+            q.fields = names(v, "fields")?;
+        }
+        q.to_pairs()?;
         Ok(q)
     }
 }

@@ -143,3 +143,71 @@ async fn a_query_from_json_selects_what_the_built_query_selects() {
         "displayName eq 'O''Brien Json' and emails/any(e: endswith(e/value,'@json.example'))"
     );
 }
+
+#[test]
+fn the_json_form_of_a_portable_contacts_query() {
+    use messenger_connect::{PocoFilterOp, PocoQuery};
+    let q = PocoQuery::from_value(&json!({
+        "filterBy": "displayName", "filterOp": "startswith", "filterValue": "A",
+        "sortBy": "displayName", "sortOrder": "descending", "startIndex": 11, "count": 10,
+        "updatedSince": "2026-01-02T03:04:05Z", "fields": ["id", "displayName"], "unused": null
+    }));
+    // `unused` is not a key of the form, even as null.
+    assert!(
+        matches!(q, Err(Error::InvalidArgument { ref name, .. }) if name == "options"),
+        "{q:?}"
+    );
+    let q = PocoQuery::from_value(&json!({
+        "filterBy": "displayName", "filterOp": "startswith", "filterValue": "A",
+        "sortBy": "displayName", "sortOrder": "descending", "startIndex": 11, "count": 10,
+        "updatedSince": "2026-01-02T03:04:05Z", "fields": ["id", "displayName"]
+    }))
+    .expect("a valid query");
+    let expected = PocoQuery::new()
+        .filter("displayName", PocoFilterOp::StartsWith, Some("A"))
+        .sort("displayName", true)
+        .start_index(11)
+        .count(10)
+        .updated_since("2026-01-02T03:04:05Z".parse().unwrap())
+        .fields(["id", "displayName"]);
+    assert_eq!(q, expected);
+    assert_eq!(
+        PocoQuery::from_value(&Value::Null).unwrap(),
+        PocoQuery::new()
+    );
+    assert_eq!(
+        PocoQuery::from_value(&json!({"filterBy": null, "count": null})).unwrap(),
+        PocoQuery::new(),
+        "null values are absent ones"
+    );
+
+    // Each fault names its key, before any request.
+    for (doc, key) in [
+        (
+            json!({"filterBy": "displayName", "filterOp": "like", "filterValue": "A"}),
+            "filterOp",
+        ),
+        (json!({"filterBy": "displayName"}), "filterBy"),
+        (json!({"filterValue": "A"}), "filterBy"),
+        (
+            json!({"filterBy": "displayName", "filterOp": "equals"}),
+            "filter",
+        ),
+        (
+            json!({"sortBy": "displayName", "sortOrder": "up"}),
+            "sortOrder",
+        ),
+        (json!({"sortOrder": "ascending"}), "sortOrder"),
+        (json!({"count": 5000}), "count"),
+        (json!({"count": "10"}), "count"),
+        (json!({"startIndex": 0}), "start_index"),
+        (json!({"updatedSince": "yesterday"}), "updatedSince"),
+        (json!({"fields": "id"}), "fields"),
+        (json!([1]), "options"),
+    ] {
+        match PocoQuery::from_value(&doc) {
+            Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, key, "{doc}"),
+            other => panic!("{doc}: expected an InvalidArgument naming {key}, got {other:?}"),
+        }
+    }
+}

@@ -459,29 +459,19 @@ class _Simple:
         self._c = client
 
 
-_POCO_OPS = ("equals", "contains", "startswith", "present")
-
-
-def _poco_args(filter_by: Optional[str], filter_op: Optional[str], filter_value: Optional[str],
-               sort_by: Optional[str], sort_order: Optional[str], start_index: Optional[int],
-               count: Optional[int], updated_since: Optional[datetime],
-               fields: Optional[Iterable[str]]) -> Tuple[Any, ...]:
+def _poco_query(filter_by: Optional[str], filter_op: Optional[str], filter_value: Optional[str],
+                sort_by: Optional[str], sort_order: Optional[str], start_index: Optional[int],
+                count: Optional[int], updated_since: Optional[datetime],
+                fields: Optional[Iterable[str]]) -> Dict[str, Any]:
+    """The query in core's JSON form of a Portable Contacts query, which core reads and
+    checks (operators, pairs, ranges: ``InvalidArgumentError`` naming the argument). Only
+    the Python types are checked here (``TypeError``)."""
     for name, value in (("filter_by", filter_by), ("filter_op", filter_op), ("filter_value", filter_value),
                         ("sort_by", sort_by), ("sort_order", sort_order)):
         check_str(name, value)
-    if (filter_by is None) != (filter_op is None):
-        raise invalid_argument("filter_by", "give `filter_by` and `filter_op` together")
-    if filter_op is not None and filter_op not in _POCO_OPS:
-        raise invalid_argument("filter_op", f"`filter_op` must be one of {', '.join(_POCO_OPS)}")
-    if sort_order is not None and sort_order not in ("ascending", "descending"):
-        raise invalid_argument("sort_order", "`sort_order` must be ascending or descending")
-    for name, n, low in (("start_index", start_index, 1), ("count", count, 0)):
+    for name, n in (("start_index", start_index), ("count", count)):
         if n is not None and (isinstance(n, bool) or not isinstance(n, int)):
             raise TypeError(f"`{name}` must be an int")
-        if n is not None and not low <= n <= (1 << 31):
-            raise invalid_argument(name, f"`{name}` must be ≥ {low}")
-    if count is not None and count > 1000:
-        raise invalid_argument("count", "`count` must be 0 to 1000")
     since: Optional[str] = None
     if updated_since is not None:
         if not isinstance(updated_since, datetime):
@@ -489,14 +479,13 @@ def _poco_args(filter_by: Optional[str], filter_op: Optional[str], filter_value:
         if updated_since.utcoffset() is None:
             raise invalid_argument("updated_since", "`updated_since` needs a timezone (e.g. timezone.utc)")
         since = updated_since.isoformat()
-    field_list: Optional[List[str]] = None
-    if fields is not None:
-        if isinstance(fields, str):
-            fields = fields.split(",")
-        field_list = [f.strip() for f in fields]
-        for f in field_list:
-            check_id("fields[]", f)
-    return (filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count, since, field_list)
+    if isinstance(fields, str):
+        fields = fields.split(",")
+    return {
+        "filterBy": filter_by, "filterOp": filter_op, "filterValue": filter_value,
+        "sortBy": sort_by, "sortOrder": sort_order, "startIndex": start_index, "count": count,
+        "updatedSince": since, "fields": None if fields is None else [f.strip() for f in fields],
+    }
 
 
 class Poco(_Simple):
@@ -509,9 +498,9 @@ class Poco(_Simple):
              fields: Optional[Iterable[str]] = None) -> PocoPage:
         """One response: ``filter_op`` equals, contains, startswith or present;
         ``sort_order`` ascending or descending; ``start_index`` 1-based; ``count`` ≤ 1000."""
-        args = _poco_args(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
-                          updated_since, fields)
-        return PocoPage(self._c._n.poco_contacts(*args))
+        query = _poco_query(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
+                            updated_since, fields)
+        return PocoPage(self._c._n.poco_contacts(query))
 
     def get(self, id: str) -> Contact:
         check_id("id", id)
@@ -824,9 +813,9 @@ class AsyncPoco(_AsyncSimple):
                    sort_order: Optional[str] = None, start_index: Optional[int] = None,
                    count: Optional[int] = None, updated_since: Optional[datetime] = None,
                    fields: Optional[Iterable[str]] = None) -> PocoPage:
-        args = _poco_args(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
-                          updated_since, fields)
-        return PocoPage(await self._c._n.poco_contacts(*args, aio=True))
+        query = _poco_query(filter_by, filter_op, filter_value, sort_by, sort_order, start_index, count,
+                            updated_since, fields)
+        return PocoPage(await self._c._n.poco_contacts(query, aio=True))
 
     async def get(self, id: str) -> Contact:
         check_id("id", id)
