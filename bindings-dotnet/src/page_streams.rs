@@ -199,15 +199,9 @@ impl Client {
         link: Option<String>,
         page_size: Option<u32>,
     ) -> Result<Arc<DeltaPages>> {
-        let c = self.core()?;
-        let link = match link {
-            Some(link) => link,
-            None => {
-                // Checks the page size as core does (no request is sent).
-                c.contacts_delta(None, page_size)?;
-                crate::client::first_delta_link(page_size)
-            }
-        };
-        Ok(DeltaPages::wrap(c.pages_from(&link)?))
+        Ok(DeltaPages::wrap(
+            self.core()?
+                .contacts_delta_pages(link.as_deref(), page_size)?,
+        ))
     }
 }

@@ -143,3 +143,34 @@ async fn an_old_delta_link_requires_a_resync() {
         51
     );
 }
+
+#[tokio::test]
+async fn delta_pages_of_a_first_round_end_with_the_delta_link() {
+    let env = Env::start();
+    let (client, _) = env.client(0, CONTACT_SCOPES).await;
+    env.clear_journal().await;
+    // The page size is checked before any request.
+    assert!(matches!(
+        client.contacts_delta_pages(None, Some(0)),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert!(env.journal("/v1/").await.is_empty());
+
+    let mut pages = client.contacts_delta_pages(None, Some(20)).expect("pages");
+    let (mut count, mut sizes, mut last_link) = (0, Vec::new(), None);
+    while let Some(page) = pages.next().await {
+        let page = page.expect("page");
+        sizes.push(page.items.len());
+        count += page.items.len();
+        last_link = page.delta_link.clone();
+    }
+    assert_eq!(count, 50);
+    assert_eq!(sizes, [20, 20, 10], "pages of the size asked for");
+    let link = last_link.expect("the last page has the delta link");
+    // The stored link starts the next round: nothing changed since.
+    let mut next = client
+        .contacts_delta_pages(Some(&link), None)
+        .expect("pages");
+    let page = next.next().await.expect("a page").expect("page");
+    assert!(page.items.is_empty() && page.delta_link.is_some());
+}

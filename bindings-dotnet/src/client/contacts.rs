@@ -1,6 +1,5 @@
 //! `Client`: contacts (OData pages), delta sync and the Portable Contacts form.
 
-use messenger_connect as mc;
 use messenger_connect::models as m;
 
 use crate::errors::Result;
@@ -10,14 +9,6 @@ use crate::models::{
 use crate::query::{PocoQuery, Query, core_poco_query, core_query};
 
 use super::Client;
-
-/// The first page of a first delta round, relative to the base URL.
-pub(crate) fn first_delta_link(page_size: Option<u32>) -> String {
-    match page_size {
-        Some(n) => format!("v1/me/contacts/delta?$top={n}"),
-        None => "v1/me/contacts/delta".to_string(),
-    }
-}
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
@@ -78,15 +69,7 @@ impl Client {
         page_size: Option<u32>,
     ) -> Result<DeltaPage> {
         let c = self.core()?;
-        let link = match link {
-            Some(link) => link,
-            None => {
-                // Checks the page size as core does (no request is sent).
-                c.contacts_delta(None, page_size)?;
-                first_delta_link(page_size)
-            }
-        };
-        Ok(c.page_at::<mc::DeltaChange<m::Contact>>(&link)
+        Ok(c.contacts_delta_page(link.as_deref(), page_size)
             .await?
             .into())
     }

@@ -9,8 +9,6 @@ mod feed;
 mod profile;
 mod social;
 
-pub(crate) use contacts::first_delta_link;
-
 use std::sync::{Arc, RwLock};
 
 use messenger_connect as mc;

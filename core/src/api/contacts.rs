@@ -4,7 +4,7 @@ use reqwest::Method;
 
 use crate::client::Client;
 use crate::collections::Collection;
-use crate::delta::{DeltaStream, DeltaSync};
+use crate::delta::{DeltaChange, DeltaStream, DeltaSync};
 use crate::error::{Error, Result, check_id};
 use crate::models::{Contact, ContactUpdate, NewContact};
 use crate::odata::Query;
@@ -88,17 +88,30 @@ impl Client {
         delta_link: Option<&str>,
         page_size: Option<u32>,
     ) -> Result<DeltaStream<Contact>> {
-        let pages = match delta_link {
-            Some(link) => self.pages_from(link)?,
+        Ok(ItemStream::new(
+            self.contacts_delta_pages(delta_link, page_size)?,
+        ))
+    }
+
+    /// The pages of a delta round, the next one prefetched: from a stored `delta_link`
+    /// (or a round's `next_link`), or (with `None`) a first round of `page_size` contacts
+    /// per page. The last page carries the `delta_link` to store. Checked before any
+    /// request.
+    pub fn contacts_delta_pages(
+        &self,
+        delta_link: Option<&str>,
+        page_size: Option<u32>,
+    ) -> Result<PageStream<DeltaChange<Contact>>> {
+        match delta_link {
+            Some(link) => self.pages_from(link),
             None => {
                 let query = Query {
                     top: page_size,
                     ..Query::default()
                 };
-                self.pages(&Collection::ContactsDelta, &query)?
+                self.pages(&Collection::ContactsDelta, &query)
             }
-        };
-        Ok(ItemStream::new(pages))
+        }
     }
 
     /// A whole delta round: upserts, removals and the next delta link.
