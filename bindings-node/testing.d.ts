@@ -20,8 +20,29 @@ export declare class MockServer {
   call(op: string, args?: Record<string, unknown>): Promise<any>;
   createApp(options?: { name?: string; redirectUris?: string[]; public?: boolean; scopes?: string[] }): Promise<{ clientId: string; clientSecret?: string }>;
   mintToken(user?: number | string, scopes?: string[], options?: { expiresIn?: number; app?: { clientId: string; clientSecret?: string } }): Promise<{ clientId: string; clientSecret?: string; userId: string; tokens: TokenSet; response: any }>;
+  /** Back to the seeded state; the new users (then in `users`). Apps made before are gone. */
+  reset(options?: MockOptions): Promise<MockUser[]>;
+  /** The server's users now (seeded and created). */
+  listUsers(): Promise<MockUser[]>;
+  /** Adds a user → the new user. */
+  createUser(user: { displayName: string; email: string; password: string }): Promise<MockUser>;
   addFault(fault: Record<string, unknown>): Promise<{ id: string }>;
+  /** The armed faults, each with `id` and `fired`. */
+  faults(): Promise<Array<{ id: string; fired: number; [key: string]: unknown }>>;
+  removeFault(id: string): Promise<void>;
   clearFaults(): Promise<void>;
+  /** The server's time now (RFC 3339). */
+  clock(): Promise<string>;
+  /** Sizes of the server's bounded stores. */
+  stats(): Promise<Record<string, unknown>>;
+  settings(): Promise<Record<string, unknown>>;
+  updateSettings(settings: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The live-event log of a user after `since`. */
+  events(user: number | string, since?: number): Promise<{ events: any[]; seq: number; resync: boolean }>;
+  /** Logs a live event for a user and pushes it to the user's sockets → its frame. */
+  publishEvent(user: number | string, event: { type: string; data?: unknown }): Promise<any>;
+  approveDevice(userCode: string, user?: number | string): Promise<unknown>;
+  denyDevice(userCode: string, user?: number | string): Promise<unknown>;
   /** The request journal (secrets redacted), optionally filtered (`method`, `path` prefix, `status`...). */
   requests(filter?: Record<string, unknown>): Promise<any[]>;
   clearRequests(): Promise<void>;

@@ -72,6 +72,26 @@ class MockServer {
     return JSON.parse(text);
   }
 
+  /**
+   * Back to the seeded state (`{seed, users, contactsPerUser, ...}` as `POST /_mock/reset`);
+   * resolves to the new users, which `users` then holds. Apps made before are gone.
+   */
+  async reset(options = {}) {
+    const { users } = await this.call('reset', options);
+    this.users = users;
+    return users;
+  }
+
+  /** The server's users now (seeded and created), as `{id, email, displayName, password}`. */
+  async listUsers() {
+    return (await this.call('users')).users;
+  }
+
+  /** Adds a user (`{displayName, email, password}`) → the new user. */
+  createUser(user) {
+    return this.call('createUser', user);
+  }
+
   /** Registers an app: `{clientId, clientSecret?}`. */
   createApp(options = {}) {
     return this.call('createApp', {
@@ -111,6 +131,16 @@ class MockServer {
     return this.call('addFault', fault);
   }
 
+  /** The armed faults, each with `id` and `fired` (how often it fired). */
+  async faults() {
+    return (await this.call('faults')).faults;
+  }
+
+  /** Removes one fault by id. */
+  removeFault(id) {
+    return this.call('removeFault', { id });
+  }
+
   /** Removes every fault. */
   clearFaults() {
     return this.call('clearFaults');
@@ -124,6 +154,37 @@ class MockServer {
   /** Empties the request journal. */
   clearRequests() {
     return this.call('clearRequests');
+  }
+
+  /** The server's time now (RFC 3339). */
+  async clock() {
+    return (await this.call('clock')).now;
+  }
+
+  /** Sizes of the server's bounded stores (journal, idempotency records, tokens...). */
+  stats() {
+    return this.call('stats');
+  }
+
+  /** The server's settings (e.g. `refreshTokenReuseGraceSeconds`). */
+  settings() {
+    return this.call('settings');
+  }
+
+  /** Changes some settings → the settings now. */
+  updateSettings(settings) {
+    return this.call('updateSettings', settings);
+  }
+
+  /** The live-event log of a user (index or id) after `since` → `{events, seq, resync}`. */
+  events(user, since = 0) {
+    return this.call('events', { userId: this.userId(user), since });
+  }
+
+  /** Logs a live event (`{type, data}`) for a user (index or id) and pushes it to the
+   * user's sockets → its frame (with its `seq`). */
+  publishEvent(user, event) {
+    return this.call('publishEvent', { ...event, userId: this.userId(user) });
   }
 
   /** Moves the server's clock forward. */
@@ -173,8 +234,17 @@ class MockServer {
    */
   async answerDeviceCode(userCode, user = 0, decision = 'allow') {
     if (decision !== 'allow' && decision !== 'deny') throw new TypeError("decision must be 'allow' or 'deny'");
-    const op = decision === 'allow' ? 'approveDevice' : 'denyDevice';
-    return this.call(op, { userCode, userId: this.userId(user) });
+    return decision === 'allow' ? this.approveDevice(userCode, user) : this.denyDevice(userCode, user);
+  }
+
+  /** Approves a device-flow `userCode` as the user (index or id): the next poll gets tokens. */
+  approveDevice(userCode, user = 0) {
+    return this.call('approveDevice', { userCode, userId: this.userId(user) });
+  }
+
+  /** Denies a device-flow `userCode` as the user: the next poll is `access_denied`. */
+  denyDevice(userCode, user = 0) {
+    return this.call('denyDevice', { userCode, userId: this.userId(user) });
   }
 
   /** The invited person accepts an invitation (a friendship both ways). */

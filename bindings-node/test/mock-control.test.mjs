@@ -62,3 +62,47 @@ test('call: the journal seen through requests / clearRequests', async () => {
   const { requests } = await server.call('requests', {});
   assert.deepEqual(requests.map((r) => [r.method, r.path, r.status]), [['GET', '/v1/me', 200]]);
 });
+
+/** The mock's operations, as its refusal of an unknown one lists them. */
+async function operations() {
+  const e = await server.call('noSuchOperation').catch((err) => err);
+  const known = /known: ([^(]*)/.exec(e.message)?.[1];
+  assert.ok(known, `the refusal lists the operations: ${e.message}`);
+  return known.split(',').map((s) => s.trim());
+}
+
+test('a helper for every control operation (users: the `users` property and listUsers)', async () => {
+  const ops = await operations();
+  assert.ok(ops.length >= 20, ops.join(' '));
+  const missing = ops.filter((op) => op !== 'users' && typeof server[op] !== 'function');
+  assert.deepEqual(missing, [], 'operations without a helper');
+});
+
+test('the helpers: users, clock, stats, settings, faults, events, devices', async () => {
+  const users = await server.reset({ users: 2, contactsPerUser: 2, seed: 9 });
+  assert.deepEqual(server.users, users, 'reset refreshes `users`');
+  const added = await server.createUser({ displayName: 'Ada Test', email: 'ada@test.example', password: 'pw-123456' });
+  assert.deepEqual((await server.listUsers()).map((u) => u.id), [...users.map((u) => u.id), added.id]);
+
+  const before = Date.parse(await server.clock());
+  await server.advanceClock(3600);
+  assert.ok(Date.parse(await server.clock()) - before >= 3600 * 1000);
+  assert.equal(typeof (await server.stats()), 'object');
+  const grace = (await server.settings()).refreshTokenReuseGraceSeconds;
+  const changed = await server.updateSettings({ refreshTokenReuseGraceSeconds: (grace ?? 0) + 7 });
+  assert.equal(changed.refreshTokenReuseGraceSeconds, (grace ?? 0) + 7);
+
+  const { id } = await server.addFault({ path: '/v1/me', kind: 'status', status: 503 });
+  assert.deepEqual((await server.faults()).map((f) => f.id), [id]);
+  await server.removeFault(id);
+  assert.deepEqual(await server.faults(), []);
+
+  const frame = await server.publishEvent(0, { type: 'custom.test', data: { n: 1 } });
+  const log = await server.events(0);
+  assert.equal(log.seq, frame.seq);
+  assert.equal(log.events.at(-1).type, 'custom.test');
+  assert.deepEqual((await server.events(0, frame.seq)).events, [], 'nothing after the last seq');
+
+  await assert.rejects(server.approveDevice('NO-SUCH'), (e) => e.code === 'notFound');
+  await assert.rejects(server.denyDevice('NO-SUCH'), (e) => e.code === 'notFound');
+});

@@ -7,6 +7,7 @@ export async function usage(): Promise<void> {
   const { tokens, clientId } = await server.mintToken(0);
   const fault: { id: string } = await server.call('addFault', { path: '/v1/me', kind: 'status', status: 503, count: 1 });
   await server.call('removeFault', { id: fault.id });
+  console.log((await server.faults()).length, await server.clock(), (await server.events(0)).seq);
   let saved: TokenSet | undefined;
   const client = new Client({ baseUrl: server.url, clientId, tokens, onTokens: (t) => { saved = t; } });
   const posted: Activity = await client.activities.create({ type: 'Note', content: 'hello' });

@@ -83,7 +83,32 @@ def test_consent_lets_prompt_none_authorize(mock_server: MockServer) -> None:
                 redirect_uri="http://127.0.0.1:9/callback") as c:
         request = c.authorization_url(["openid", "profile"], prompt="none",
                                       login_hint=mock_server.users[0].email)
-        landed = mock_server.call("authorize", {"url": request.url})["location"]
+        landed = mock_server.authorize(request.url)
         assert "code=" in landed
         tokens = c.exchange_code(request, landed)
         assert tokens.access_token and c.me().id == mock_server.users[0].id
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def test_a_helper_for_every_control_operation(mock_server: MockServer) -> None:
+    with pytest.raises(MockControlError) as info:
+        mock_server.call("noSuchOperation")
+    known = str(info.value).split("known:", 1)[1].split("(", 1)[0]
+    ops = [op.strip() for op in known.split(",")]
+    assert len(ops) >= 20, ops
+    missing = [op for op in ops if not hasattr(mock_server, _snake(op))]
+    assert missing == [], f"operations without a helper: {missing}"
+
+
+def test_users_settings_and_events(mock_server: MockServer) -> None:
+    added = mock_server.create_user("Ada Test", "ada@test.example", "pw-123456")
+    assert added.id in [u.id for u in mock_server.users]
+    grace = mock_server.settings().get("refreshTokenReuseGraceSeconds") or 0
+    assert mock_server.update_settings(refreshTokenReuseGraceSeconds=grace + 7)["refreshTokenReuseGraceSeconds"] == grace + 7
+    frame = mock_server.publish_event(0, "custom.test", {"n": 1})
+    log = mock_server.events(0)
+    assert log["seq"] == frame["seq"] and log["events"][-1]["type"] == "custom.test"
+    assert mock_server.events(0, since=frame["seq"])["events"] == []

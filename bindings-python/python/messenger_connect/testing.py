@@ -168,6 +168,11 @@ class MockServer:
         self._app = None
         return [MockUser(u["id"], u["email"], u["displayName"], u["password"]) for u in out["users"]]
 
+    def create_user(self, display_name: str, email: str, password: str) -> MockUser:
+        """Adds a user who can sign in with ``email`` and ``password``."""
+        u = self.call("createUser", {"displayName": display_name, "email": email, "password": password})
+        return MockUser(u["id"], u["email"], u["displayName"], u["password"])
+
     def grant_consent(self, user: UserRef, scopes: Sequence[str], *, app: Optional[MockApp] = None) -> None:
         """Records that ``user`` consented to ``scopes`` for ``app`` (default: ``self.app``),
         so ``prompt=none`` authorizations succeed."""
@@ -273,6 +278,35 @@ class MockServer:
     def stats(self) -> Dict[str, Any]:
         """Sizes of the server's bounded stores (journal, idempotency records, tokens...)."""
         out: Dict[str, Any] = self.call("stats")
+        return out
+
+    def authorize(self, url: str) -> str:
+        """Opens an authorization URL as the user's signed-in browser would (after
+        ``grant_consent``, with ``prompt=none`` and a login hint) and returns where the
+        server redirected it (``redirect_uri?code=...&state=...`` or ``?error=...``)."""
+        return str(self.call("authorize", {"url": url})["location"])
+
+    def settings(self) -> Dict[str, Any]:
+        """The server's settings (e.g. ``refreshTokenReuseGraceSeconds``)."""
+        out: Dict[str, Any] = self.call("settings")
+        return out
+
+    def update_settings(self, **settings: Any) -> Dict[str, Any]:
+        """Changes some settings (camelCase names, as ``PATCH /_mock/settings``); the
+        settings now."""
+        out: Dict[str, Any] = self.call("updateSettings", settings)
+        return out
+
+    def events(self, user: UserRef = 0, since: int = 0) -> Dict[str, Any]:
+        """The live-event log of ``user`` after ``since``: ``{events, seq, resync}``."""
+        out: Dict[str, Any] = self.call("events", {"userId": self._user_id(user), "since": since})
+        return out
+
+    def publish_event(self, user: UserRef, type: str, data: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """Logs a live event for ``user`` and pushes it to the user's sockets; its frame
+        (with its ``seq``)."""
+        out: Dict[str, Any] = self.call("publishEvent", {"userId": self._user_id(user), "type": type,
+                                                         "data": dict(data or {})})
         return out
 
     def act_as(self, user: UserRef, method: str, rest: str, body: Optional[Any] = None) -> Any:
