@@ -42,7 +42,7 @@ public static class Chat
             // 1. Ada signs in (authorization code + PKCE).
             MockApp app = await server.RegisterAppAsync("chat example", false, new[] { "http://127.0.0.1/callback" });
             var scopes = new List<string> { "openid", "profile", "friends.read", "chat", "offline_access" };
-            await server.Control.AddConsentAsync(ada.Id, app.ClientId, scopes);
+            await server.Control.GrantConsentAsync(ada.Id, app.ClientId, scopes);
             ClientOptions options = server.ClientOptions();
             options.ClientId = app.ClientId;
             options.ClientSecret = app.ClientSecret;

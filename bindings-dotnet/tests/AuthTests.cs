@@ -20,7 +20,7 @@ namespace MessengerConnect.Tests
                 MockUser user = server.Users[1];
                 MockApp app = await server.RegisterAppAsync("code flow", false, new[] { "http://127.0.0.1/cb" });
                 var scopes = new List<string> { "openid", "profile", "offline_access" };
-                await server.Control.AddConsentAsync(user.Id, app.ClientId, scopes);
+                await server.Control.GrantConsentAsync(user.Id, app.ClientId, scopes);
                 ClientOptions options = server.ClientOptions();
                 options.ClientId = app.ClientId;
                 options.ClientSecret = app.ClientSecret;

@@ -773,11 +773,13 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_act_as(ulong ptr, RustBuffer user_id, RustBuffer method, RustBuffer rest, RustBuffer body_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_add_consent(ulong ptr, RustBuffer user_id, RustBuffer client_id, RustBuffer scopes);
-        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_add_fault(ulong ptr, RustBuffer fault);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_advance_clock(ulong ptr, ulong seconds);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_approve_device(ulong ptr, RustBuffer user_code, RustBuffer user_id);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_authorize(ulong ptr, RustBuffer url);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_call(ulong ptr, RustBuffer op, RustBuffer args_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -785,15 +787,29 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_clear_requests(ulong ptr);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_clock(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_control(ulong ptr, RustBuffer method, RustBuffer path, RustBuffer body_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_create_app(ulong ptr, RustBuffer app);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_create_user(ulong ptr, RustBuffer display_name, RustBuffer email, RustBuffer password);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_deny_device(ulong ptr, RustBuffer user_code, RustBuffer user_id);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_events(ulong ptr, RustBuffer user_id, ulong since);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_faults(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_grant_consent(ulong ptr, RustBuffer user_id, RustBuffer client_id, RustBuffer scopes);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern sbyte uniffi_messenger_connect_dotnet_fn_method_mockserver_is_running(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_list_users(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_mint_token(ulong ptr, RustBuffer user_id, RustBuffer client_id, RustBuffer scopes, RustBuffer expires_in);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_publish_event(ulong ptr, RustBuffer user_id, RustBuffer event_type, RustBuffer data_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_remove_fault(ulong ptr, RustBuffer id);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -803,7 +819,13 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_reset(ulong ptr, RustBuffer options);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_settings(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_stats(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_method_mockserver_stop(ulong ptr, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_mockserver_update_settings(ulong ptr, RustBuffer settings_json);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_mockserver_url(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1119,11 +1141,13 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_act_as();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_consent();
-        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_approve_device();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_authorize();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_call();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1131,15 +1155,29 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_requests();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_clock();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_control();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_app();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_user();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_deny_device();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_events();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_faults();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_grant_consent();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_is_running();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_list_users();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_mint_token();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_publish_event();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_remove_fault();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1149,7 +1187,13 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_reset();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_settings();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_stats();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_stop();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_update_settings();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_mockserver_url();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1357,22 +1401,33 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_messagepages_next_link() != 3189) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_messagepages_next_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_accept_invitation() != 907) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_accept_invitation");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_act_as() != 38519) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_act_as");
-                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_consent() != 19868) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_consent");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault() != 37071) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_add_fault");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock() != 33988) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_advance_clock");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_approve_device() != 49856) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_approve_device");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_authorize() != 39729) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_authorize");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_call() != 42801) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_call");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_faults() != 14976) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_faults");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_requests() != 12088) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_clear_requests");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_clock() != 39698) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_clock");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_control() != 37674) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_control");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_app() != 29569) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_app");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_user() != 26908) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_create_user");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_deny_device() != 2214) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_deny_device");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_events() != 21563) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_events");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_faults() != 38858) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_faults");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_grant_consent() != 38548) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_grant_consent");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_is_running() != 39709) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_is_running");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_list_users() != 11336) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_list_users");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_mint_token() != 24113) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_mint_token");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_publish_event() != 40121) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_publish_event");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_remove_fault() != 4893) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_remove_fault");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_requests() != 24836) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_requests");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_requests_matching() != 58450) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_requests_matching");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_reset() != 21725) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_reset");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_settings() != 10655) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_settings");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_stats() != 12002) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_stats");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_stop() != 55781) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_stop");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_update_settings() != 17992) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_update_settings");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_url() != 1576) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_url");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_mockserver_users() != 55062) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_mockserver_users");
                 return null;
@@ -10717,22 +10772,6 @@ namespace MessengerConnect
         }
 
         /// <summary>
-        /// Records that a user consented to an app's scopes (`POST /_mock/consents`): then
-        /// `prompt=none` with `login_hint` redirects at once with a code.
-        /// </summary>
-        public Task AddConsentAsync(string userId, string clientId, List<string> scopes, CancellationToken cancellationToken = default(CancellationToken))
-        {
-            UniffiWriter uniffiA0 = UniffiWriter.ForString(userId, "userId");
-            UniffiWriter uniffiA1 = UniffiWriter.ForString(clientId, "clientId");
-            var uniffiA2 = new UniffiWriter();
-            UniffiConverterSequenceString.Write(scopes, uniffiA2, "scopes");
-            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<bool>(cancellationToken);
-            ulong uniffiSelf = _uniffiHandle.Clone();
-            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_add_consent(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer(), uniffiA2.ToRustBuffer());
-            return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
-        }
-
-        /// <summary>
         /// Injects a fault (`POST /_mock/faults`); returns its id.
         /// </summary>
         public Task<string> AddFaultAsync(global::MessengerConnect.MockFault fault, CancellationToken cancellationToken = default(CancellationToken))
@@ -10754,6 +10793,33 @@ namespace MessengerConnect
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_advance_clock(uniffiSelf, seconds);
             return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// Approves a device-flow `user_code` as the user: the device's next poll gets tokens.
+        /// </summary>
+        public Task ApproveDeviceAsync(string userCode, string userId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(userCode, "userCode");
+            UniffiWriter uniffiA1 = UniffiWriter.ForString(userId, "userId");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<bool>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_approve_device(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer());
+            return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// Opens an authorization URL as the user's signed-in browser would (after
+        /// `grant_consent`, with `prompt=none` and a login hint): where the server redirected
+        /// it (`redirect_uri?code=...&amp;state=...` or `?error=...`).
+        /// </summary>
+        public Task<string> AuthorizeAsync(string url, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(url, "url");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_authorize(uniffiSelf, uniffiA0.ToRustBuffer());
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>
@@ -10794,6 +10860,17 @@ namespace MessengerConnect
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_clear_requests(uniffiSelf);
             return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// The server's time now (RFC 3339).
+        /// </summary>
+        public Task<string> ClockAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_clock(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>
@@ -10840,6 +10917,59 @@ namespace MessengerConnect
         }
 
         /// <summary>
+        /// Denies a device-flow `user_code` as the user: the next poll is `access_denied`.
+        /// </summary>
+        public Task DenyDeviceAsync(string userCode, string userId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(userCode, "userCode");
+            UniffiWriter uniffiA1 = UniffiWriter.ForString(userId, "userId");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<bool>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_deny_device(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer());
+            return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// The live-event log of a user after `since`, as JSON text `{events, seq, resync}`.
+        /// </summary>
+        public Task<string> EventsAsync(string userId, ulong since, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(userId, "userId");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_events(uniffiSelf, uniffiA0.ToRustBuffer(), since);
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// The armed faults (`GET /_mock/faults`): one JSON object (as text) per fault, with
+        /// its `id` and `fired` (how often it fired).
+        /// </summary>
+        public Task<List<string>> FaultsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<List<string>>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_faults(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, List<string>>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterSequenceString.Lift(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// Records that a user consented to an app's scopes (`POST /_mock/consents`): then
+        /// `prompt=none` with `login_hint` redirects at once with a code.
+        /// </summary>
+        public Task GrantConsentAsync(string userId, string clientId, List<string> scopes, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(userId, "userId");
+            UniffiWriter uniffiA1 = UniffiWriter.ForString(clientId, "clientId");
+            var uniffiA2 = new UniffiWriter();
+            UniffiConverterSequenceString.Write(scopes, uniffiA2, "scopes");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<bool>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_grant_consent(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer(), uniffiA2.ToRustBuffer());
+            return UniffiAsync.Call<byte, bool>(uniffiFuture, UniffiFutures.Void, uniffiRet => true, UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
         /// Whether the server is still serving.
         /// </summary>
         public bool IsRunning()
@@ -10849,6 +10979,17 @@ namespace MessengerConnect
             var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_is_running(uniffiSelf, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, null);
             return (uniffiRet != 0);
+        }
+
+        /// <summary>
+        /// The users now, seeded and created (`GET /_mock/users`).
+        /// </summary>
+        public Task<List<global::MessengerConnect.MockUser>> ListUsersAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<List<global::MessengerConnect.MockUser>>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_list_users(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, List<global::MessengerConnect.MockUser>>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterSequenceTypeMockUser.Lift(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>
@@ -10867,6 +11008,22 @@ namespace MessengerConnect
             ulong uniffiSelf = _uniffiHandle.Clone();
             ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_mint_token(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer(), uniffiA2.ToRustBuffer(), uniffiA3.ToRustBuffer());
             return UniffiAsync.Call<RustBuffer, global::MessengerConnect.TokenSet>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterTypeTokenSet.Lift(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// Logs a live event (`event_type`, `data_json` an object or `None`) for a user and
+        /// pushes it to the user's sockets; its frame (with its `seq`) as JSON text.
+        /// </summary>
+        public Task<string> PublishEventAsync(string userId, string eventType, string dataJson, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(userId, "userId");
+            UniffiWriter uniffiA1 = UniffiWriter.ForString(eventType, "eventType");
+            var uniffiA2 = new UniffiWriter();
+            UniffiConverterOptionalString.Write(dataJson, uniffiA2, "dataJson");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_publish_event(uniffiSelf, uniffiA0.ToRustBuffer(), uniffiA1.ToRustBuffer(), uniffiA2.ToRustBuffer());
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>
@@ -10924,6 +11081,29 @@ namespace MessengerConnect
         }
 
         /// <summary>
+        /// The server's settings as JSON text (e.g. `refreshTokenReuseGraceSeconds`).
+        /// </summary>
+        public Task<string> SettingsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_settings(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
+        /// Sizes of the server's bounded stores (journal, idempotency records, tokens...), as
+        /// JSON text.
+        /// </summary>
+        public Task<string> StatsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_stats(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
+        }
+
+        /// <summary>
         /// Stops the server and waits for its thread (idempotent).
         /// </summary>
         public void Stop()
@@ -10932,6 +11112,18 @@ namespace MessengerConnect
             var uniffiStatus = new RustCallStatus();
             UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_stop(uniffiSelf, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, null);
+        }
+
+        /// <summary>
+        /// Changes some settings (JSON text, as `PATCH /_mock/settings`); the settings now.
+        /// </summary>
+        public Task<string> UpdateSettingsAsync(string settingsJson, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            UniffiWriter uniffiA0 = UniffiWriter.ForString(settingsJson, "settingsJson");
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<string>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_mockserver_update_settings(uniffiSelf, uniffiA0.ToRustBuffer());
+            return UniffiAsync.Call<RustBuffer, string>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiCall.LiftString(uniffiRet), UniffiConverterTypeMessengerConnectError.Lifter, cancellationToken);
         }
 
         /// <summary>

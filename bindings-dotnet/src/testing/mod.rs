@@ -129,7 +129,12 @@ impl MockServer {
 
 /// The entries of a journal answer, each as JSON text.
 fn journal_entries(out: &Value) -> Vec<String> {
-    out.get("requests")
+    json_items(out, "requests")
+}
+
+/// The items of the list `out[key]` (or `out` itself), each as JSON text.
+fn json_items(out: &Value, key: &str) -> Vec<String> {
+    out.get(key)
         .unwrap_or(out)
         .as_array()
         .map(|items| items.iter().map(Value::to_string).collect())
@@ -292,7 +297,7 @@ impl MockServer {
 
     /// Records that a user consented to an app's scopes (`POST /_mock/consents`): then
     /// `prompt=none` with `login_hint` redirects at once with a code.
-    pub async fn add_consent(
+    pub async fn grant_consent(
         &self,
         user_id: String,
         client_id: String,
@@ -382,6 +387,91 @@ impl MockServer {
         }
         let out = self.op("requests", filter).await?;
         Ok(journal_entries(&out))
+    }
+
+    /// The users now, seeded and created (`GET /_mock/users`).
+    pub async fn list_users(&self) -> Result<Vec<MockUser>> {
+        let out = self.op("users", Value::Null).await?;
+        MockServer::users_from(&out)
+    }
+
+    /// The armed faults (`GET /_mock/faults`): one JSON object (as text) per fault, with
+    /// its `id` and `fired` (how often it fired).
+    pub async fn faults(&self) -> Result<Vec<String>> {
+        let out = self.op("faults", Value::Null).await?;
+        Ok(json_items(&out, "faults"))
+    }
+
+    /// The server's time now (RFC 3339).
+    pub async fn clock(&self) -> Result<String> {
+        field_str(&self.op("clock", Value::Null).await?, "now")
+    }
+
+    /// Sizes of the server's bounded stores (journal, idempotency records, tokens...), as
+    /// JSON text.
+    pub async fn stats(&self) -> Result<String> {
+        Ok(self.op("stats", Value::Null).await?.to_string())
+    }
+
+    /// The server's settings as JSON text (e.g. `refreshTokenReuseGraceSeconds`).
+    pub async fn settings(&self) -> Result<String> {
+        Ok(self.op("settings", Value::Null).await?.to_string())
+    }
+
+    /// Changes some settings (JSON text, as `PATCH /_mock/settings`); the settings now.
+    pub async fn update_settings(&self, settings_json: String) -> Result<String> {
+        let args = serde_json::from_str::<Value>(&settings_json).map_err(|e| {
+            MessengerConnectError::invalid("settings_json", format!("not JSON: {e}"))
+        })?;
+        Ok(self.op("updateSettings", args).await?.to_string())
+    }
+
+    /// The live-event log of a user after `since`, as JSON text `{events, seq, resync}`.
+    pub async fn events(&self, user_id: String, since: u64) -> Result<String> {
+        let args = json!({"userId": user_id, "since": since});
+        Ok(self.op("events", args).await?.to_string())
+    }
+
+    /// Logs a live event (`event_type`, `data_json` an object or `None`) for a user and
+    /// pushes it to the user's sockets; its frame (with its `seq`) as JSON text.
+    pub async fn publish_event(
+        &self,
+        user_id: String,
+        event_type: String,
+        data_json: Option<String>,
+    ) -> Result<String> {
+        let data = match data_json {
+            None => json!({}),
+            Some(t) => serde_json::from_str::<Value>(&t).map_err(|e| {
+                MessengerConnectError::invalid("data_json", format!("not JSON: {e}"))
+            })?,
+        };
+        let args = json!({"userId": user_id, "type": event_type, "data": data});
+        Ok(self.op("publishEvent", args).await?.to_string())
+    }
+
+    /// Approves a device-flow `user_code` as the user: the device's next poll gets tokens.
+    pub async fn approve_device(&self, user_code: String, user_id: String) -> Result<()> {
+        let args = json!({"userCode": user_code, "userId": user_id});
+        self.op("approveDevice", args).await?;
+        Ok(())
+    }
+
+    /// Denies a device-flow `user_code` as the user: the next poll is `access_denied`.
+    pub async fn deny_device(&self, user_code: String, user_id: String) -> Result<()> {
+        let args = json!({"userCode": user_code, "userId": user_id});
+        self.op("denyDevice", args).await?;
+        Ok(())
+    }
+
+    /// Opens an authorization URL as the user's signed-in browser would (after
+    /// `grant_consent`, with `prompt=none` and a login hint): where the server redirected
+    /// it (`redirect_uri?code=...&state=...` or `?error=...`).
+    pub async fn authorize(&self, url: String) -> Result<String> {
+        field_str(
+            &self.op("authorize", json!({"url": url})).await?,
+            "location",
+        )
     }
 
     /// Empties the request journal.
