@@ -15,6 +15,7 @@ mod auth;
 mod client;
 mod errors;
 mod events;
+mod logging;
 mod models;
 mod options;
 mod page_streams;
@@ -30,6 +31,7 @@ pub use auth::{
 pub use client::Client;
 pub use errors::{ErrorDetail, MessengerConnectError, Result};
 pub use events::{Event, EventSubscription, EventsOptions, PresenceChange, StatusChange};
+pub use logging::{LogEntry, LogLevel, LogListener, MAX_QUEUED_LOG_RECORDS};
 pub use models::*;
 pub use options::{ClientOptions, RetryOptions, default_client_options};
 pub use page_streams::{

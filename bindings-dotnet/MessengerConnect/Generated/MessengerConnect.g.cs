@@ -653,6 +653,18 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_method_eventsubscription_typing(ulong ptr, RustBuffer conversation_id, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_clone_loglistener(ulong handle, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void uniffi_messenger_connect_dotnet_fn_free_loglistener(ulong handle, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_constructor_loglistener_new(RustBuffer level, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void uniffi_messenger_connect_dotnet_fn_method_loglistener_close(ulong ptr, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_loglistener_dropped(ulong ptr, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_loglistener_next(ulong ptr);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_clone_activitypages(ulong handle, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void uniffi_messenger_connect_dotnet_fn_free_activitypages(ulong handle, ref RustCallStatus uniffiStatus);
@@ -1085,6 +1097,12 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_eventsubscription_typing();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_loglistener_close();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_loglistener_dropped();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_loglistener_next();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_activitypages_delta_link();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_activitypages_next();
@@ -1201,6 +1219,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_client_new();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_loglistener_new();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_any();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_constructor_filter_contains();
@@ -1274,6 +1294,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_ne() != 24529) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_ne");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_raw() != 23568) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_raw");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_filter_startswith() != 39856) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_filter_startswith");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_loglistener_new() != 16439) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_loglistener_new");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_constructor_mockserver_start() != 16302) return Mismatch("uniffi_messenger_connect_dotnet_checksum_constructor_mockserver_start");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_func_all_scopes() != 57903) return Mismatch("uniffi_messenger_connect_dotnet_checksum_func_all_scopes");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_func_authorization_request_from_json() != 39616) return Mismatch("uniffi_messenger_connect_dotnet_checksum_func_authorization_request_from_json");
@@ -1396,6 +1417,9 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_invitationpages_delta_link() != 31344) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_invitationpages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_invitationpages_next() != 47853) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_invitationpages_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_invitationpages_next_link() != 452) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_invitationpages_next_link");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_loglistener_close() != 58549) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_loglistener_close");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_loglistener_dropped() != 34181) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_loglistener_dropped");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_loglistener_next() != 36429) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_loglistener_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_messagepages_delta_link() != 58282) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_messagepages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_messagepages_next() != 56245) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_messagepages_next");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_messagepages_next_link() != 3189) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_messagepages_next_link");
@@ -2128,6 +2152,34 @@ namespace MessengerConnect
         {
             UniffiReader r = UniffiReader.Take(buffer);
             global::MessengerConnect.InvitationPage value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    internal static class UniffiConverterOptionalTypeLogEntry
+    {
+        public static global::MessengerConnect.LogEntry Read(UniffiReader r)
+        {
+            switch (r.ReadI8())
+            {
+                case 0: return null;
+                case 1: return UniffiConverterTypeLogEntry.Read(r);
+                default: throw new InvalidOperationException("uniffi: bad Option tag");
+            }
+        }
+
+        public static void Write(global::MessengerConnect.LogEntry v, UniffiWriter w, string name)
+        {
+            if (v == null) { w.WriteI8(0); return; }
+            w.WriteI8(1);
+            UniffiConverterTypeLogEntry.Write(v, w, name);
+        }
+
+        public static global::MessengerConnect.LogEntry Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.LogEntry value = Read(r);
             r.CheckEnd();
             return value;
         }
@@ -5296,6 +5348,69 @@ namespace MessengerConnect
     }
 
     /// <summary>
+    /// One of core's log records.
+    /// </summary>
+    public sealed partial class LogEntry
+    {
+        /// <summary>
+        /// Its level.
+        /// </summary>
+        public global::MessengerConnect.LogLevel Level { get; set; }
+        /// <summary>
+        /// Its target, e.g. `messenger_connect::http`.
+        /// </summary>
+        public string Target { get; set; }
+        /// <summary>
+        /// Its message.
+        /// </summary>
+        public string Message { get; set; }
+        /// <summary>
+        /// Its fields (the event's and its enclosing call's: `method`, `path`, `status`,
+        /// `attempt`, `request_id`...) as a JSON object.
+        /// </summary>
+        public string FieldsJson { get; set; }
+
+        /// <summary>An empty LogEntry: set its properties before use.</summary>
+        public LogEntry()
+        {
+        }
+
+        /// <summary>A LogEntry from every field.</summary>
+        public LogEntry(global::MessengerConnect.LogLevel level, string target, string message, string fieldsJson)
+        {
+            Level = level;
+            Target = target;
+            Message = message;
+            FieldsJson = fieldsJson;
+        }
+    }
+
+    internal static class UniffiConverterTypeLogEntry
+    {
+        public static global::MessengerConnect.LogEntry Read(UniffiReader r)
+        {
+            return new global::MessengerConnect.LogEntry(UniffiConverterTypeLogLevel.Read(r), r.ReadString(), r.ReadString(), r.ReadString());
+        }
+
+        public static void Write(global::MessengerConnect.LogEntry v, UniffiWriter w, string name)
+        {
+            if (v == null) throw new ArgumentNullException(name);
+            UniffiConverterTypeLogLevel.Write(v.Level, w, "LogEntry.Level");
+            w.WriteString(v.Target, "LogEntry.Target");
+            w.WriteString(v.Message, "LogEntry.Message");
+            w.WriteString(v.FieldsJson, "LogEntry.FieldsJson");
+        }
+
+        public static global::MessengerConnect.LogEntry Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.LogEntry value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    /// <summary>
     /// The signed-in user's profile (`GET /v1/me`).
     /// </summary>
     public sealed partial class Me
@@ -8237,6 +8352,62 @@ namespace MessengerConnect
     }
 
     /// <summary>
+    /// A level of core's log records; a listener receives its level and more severe.
+    /// </summary>
+    public enum LogLevel
+    {
+        /// <summary>
+        /// Nothing.
+        /// </summary>
+        Off = 0,
+        /// <summary>
+        /// Failures a caller sees.
+        /// </summary>
+        Error = 1,
+        /// <summary>
+        /// Giving up, long waits, resyncs.
+        /// </summary>
+        Warn = 2,
+        /// <summary>
+        /// Retries, refreshes, reconnects.
+        /// </summary>
+        Info = 3,
+        /// <summary>
+        /// Each attempt.
+        /// </summary>
+        Debug = 4,
+        /// <summary>
+        /// Everything.
+        /// </summary>
+        Trace = 5,
+    }
+
+    internal static class UniffiConverterTypeLogLevel
+    {
+        public static global::MessengerConnect.LogLevel Read(UniffiReader r)
+        {
+            int index = r.ReadI32();
+            if (index < 1 || index > 6) throw new InvalidOperationException("uniffi: bad LogLevel variant " + index);
+            return (global::MessengerConnect.LogLevel)(index - 1);
+        }
+
+        public static void Write(global::MessengerConnect.LogLevel v, UniffiWriter w, string name)
+        {
+            int index = (int)v;
+            if (index < 0 || index >= 6) throw new ArgumentOutOfRangeException(name, "not a LogLevel value");
+            w.WriteI32(index + 1);
+        }
+
+        public static global::MessengerConnect.LogLevel Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.LogLevel value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    /// <summary>
     /// Why a call failed: one variant per kind of core's error table. Every variant has
     /// `message`, the full human-readable text.
     ///
@@ -10631,6 +10802,86 @@ namespace MessengerConnect
             var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_invitationpages_next_link(uniffiSelf, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, null);
             return UniffiConverterOptionalString.Lift(uniffiRet);
+        }
+
+    }
+
+    /// <summary>
+    /// Receives core's log records at a level and more severe, for the whole process; one
+    /// listener at a time (a new one ends the previous one's `next`). `close` (or a new
+    /// listener) stops it.
+    /// </summary>
+    public sealed partial class LogListener : IDisposable
+    {
+        private static readonly UniffiHandle.CloneFn UniffiCloneFn = UniffiNative.uniffi_messenger_connect_dotnet_fn_clone_loglistener;
+        private static readonly UniffiHandle.FreeFn UniffiFreeFn = UniffiNative.uniffi_messenger_connect_dotnet_fn_free_loglistener;
+        private readonly UniffiHandle _uniffiHandle;
+
+        private LogListener(UniffiHandle handle) { _uniffiHandle = handle; }
+
+        internal static UniffiHandle UniffiNewHandle(ulong handle) { return new UniffiHandle(handle, UniffiCloneFn, UniffiFreeFn, "LogListener"); }
+        internal static global::MessengerConnect.LogListener UniffiLift(ulong handle) { return new global::MessengerConnect.LogListener(UniffiNewHandle(handle)); }
+        internal static void UniffiFreeHandle(ulong handle) { var s = new RustCallStatus(); UniffiFreeFn(handle, ref s); }
+        internal ulong UniffiClone() { return _uniffiHandle.Clone(); }
+
+        /// <summary>Releases the Rust object (calls already started finish); later calls throw ObjectDisposedException.</summary>
+        public void Dispose()
+        {
+            if (!_uniffiHandle.IsDisposed) OnDisposing();
+            _uniffiHandle.Dispose();
+        }
+
+        /// <summary>Hook for the hand-written part of the class: runs before the handle is released.</summary>
+        partial void OnDisposing();
+
+        /// <summary>
+        /// Starts receiving records of `level` and more severe (`Off`: none). Fails with
+        /// `Config` if another `tracing` subscriber owns the process.
+        /// </summary>
+        public LogListener(global::MessengerConnect.LogLevel level)
+        {
+            UniffiLib.EnsureReady();
+            var uniffiA0 = new UniffiWriter();
+            UniffiConverterTypeLogLevel.Write(level, uniffiA0, "level");
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_constructor_loglistener_new(uniffiA0.ToRustBuffer(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeMessengerConnectError.Lifter);
+            _uniffiHandle = global::MessengerConnect.LogListener.UniffiNewHandle(uniffiRet);
+        }
+
+        /// <summary>
+        /// Stops receiving: a pending `next` returns `None`; logging is off again unless a
+        /// newer listener took over. Idempotent.
+        /// </summary>
+        public void Close()
+        {
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            UniffiNative.uniffi_messenger_connect_dotnet_fn_method_loglistener_close(uniffiSelf, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+        }
+
+        /// <summary>
+        /// How many records were dropped because the queue was full (the oldest go first).
+        /// </summary>
+        public ulong Dropped()
+        {
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_loglistener_dropped(uniffiSelf, ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, null);
+            return uniffiRet;
+        }
+
+        /// <summary>
+        /// The next record (waiting for one), or `None` once the listener is closed.
+        /// </summary>
+        public Task<global::MessengerConnect.LogEntry> NextAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (cancellationToken.IsCancellationRequested) return UniffiAsync.Canceled<global::MessengerConnect.LogEntry>(cancellationToken);
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            ulong uniffiFuture = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_loglistener_next(uniffiSelf);
+            return UniffiAsync.Call<RustBuffer, global::MessengerConnect.LogEntry>(uniffiFuture, UniffiFutures.RustBuffer, uniffiRet => UniffiConverterOptionalTypeLogEntry.Lift(uniffiRet), null, cancellationToken);
         }
 
     }
