@@ -9,8 +9,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use messenger_connect::log_bridge::{BridgeLayer, FieldValue, LogRecord, LogSink};
-use serde_json::{Map, Value, json};
+use messenger_connect::log_bridge::{BridgeLayer, LogRecord, LogSink};
 use tracing::{Level, Metadata};
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -93,25 +92,11 @@ impl LogSink for QueueSink {
         let Some(queue) = CURRENT.lock().ok().and_then(|g| g.clone()) else {
             return;
         };
-        let fields: Map<String, Value> = record
-            .fields
-            .into_iter()
-            .map(|(name, value)| {
-                let v = match value {
-                    FieldValue::Int(i) => json!(i),
-                    FieldValue::UInt(u) => json!(u),
-                    FieldValue::Bool(b) => json!(b),
-                    FieldValue::Float(f) => json!(f),
-                    FieldValue::Text(t) => json!(t),
-                };
-                (name.to_string(), v)
-            })
-            .collect();
         let entry = LogEntry {
             level: LogLevel::of(&record.level),
             target: record.target.to_string(),
+            fields_json: serde_json::Value::Object(record.fields_json()).to_string(),
             message: record.message,
-            fields_json: Value::Object(fields).to_string(),
         };
         if let Ok(mut records) = queue.records.lock() {
             records.push_back(entry);

@@ -12,13 +12,13 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use messenger_connect::log_bridge::{BridgeLayer, FieldValue, LogRecord, LogSink};
+use messenger_connect::log_bridge::{BridgeLayer, LogRecord, LogSink};
 use napi::Status;
 use napi::threadsafe_function::{
     ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
 };
 use napi_derive::napi;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use tracing::{Level, Metadata};
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -55,20 +55,7 @@ impl LogSink for JsLogging {
     }
 
     fn emit(&self, record: LogRecord) {
-        let fields: Map<String, Value> = record
-            .fields
-            .into_iter()
-            .map(|(name, value)| {
-                let v = match value {
-                    FieldValue::Int(i) => json!(i),
-                    FieldValue::UInt(u) => json!(u),
-                    FieldValue::Bool(b) => json!(b),
-                    FieldValue::Float(f) => json!(f),
-                    FieldValue::Text(t) => json!(t),
-                };
-                (name.to_string(), v)
-            })
-            .collect();
+        let fields = record.fields_json();
         let record = json!({
             "level": LEVELS[usize::from(rank(&record.level))],
             "target": record.target,

@@ -44,6 +44,29 @@ pub struct LogRecord {
     pub fields: Vec<(&'static str, FieldValue)>,
 }
 
+impl FieldValue {
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            FieldValue::Int(i) => (*i).into(),
+            FieldValue::UInt(u) => (*u).into(),
+            FieldValue::Bool(b) => (*b).into(),
+            FieldValue::Float(f) => (*f).into(),
+            FieldValue::Text(t) => t.as_str().into(),
+        }
+    }
+}
+
+impl LogRecord {
+    /// The fields as a JSON object (name → value).
+    pub fn fields_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.fields
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_json()))
+            .collect()
+    }
+}
+
 /// Where a binding sends the records, and which it wants.
 pub trait LogSink: Send + Sync + 'static {
     /// Whether an event or span of this callsite is wanted now (a cheap check: an atomic).
