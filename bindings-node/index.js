@@ -266,8 +266,11 @@ class Paged {
 /** Live events: `for await (const event of events)`; `close()` ends the loop. */
 class EventSubscription {
   #native;
-  constructor(n) {
+  #onClose;
+  /** `onClose` (optional) runs once, at the first `close()`. */
+  constructor(n, onClose) {
     this.#native = n;
+    this.#onClose = onClose;
   }
   /** The next event `{type, seq, data}`, or `null` once closed. */
   next() {
@@ -289,6 +292,9 @@ class EventSubscription {
   }
   close() {
     this.#native.close();
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.();
   }
   async *[Symbol.asyncIterator]() {
     try {
@@ -698,11 +704,14 @@ class Client {
       throw invalidArgument('since', 'must be a non-negative integer');
     }
     const n = await this.#calls.call(() => this.#native.events(since ?? undefined));
-    const subscription = new EventSubscription(n);
     const signal = this.#signal;
+    // The view's signal closes the subscription; closing it removes that listener, so a
+    // long-lived signal does not keep every subscription made under it.
+    const onAbort = () => subscription.close();
+    const subscription = new EventSubscription(n, signal && (() => signal.removeEventListener('abort', onAbort)));
     if (signal) {
       if (signal.aborted) subscription.close();
-      else signal.addEventListener('abort', () => subscription.close(), { once: true });
+      else signal.addEventListener('abort', onAbort, { once: true });
     }
     return subscription;
   }

@@ -2,6 +2,7 @@
 // client; the retry options of `new Client`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Client, InvalidArgumentError, RateLimitedError, ServerError, TimeoutError } from '../index.mjs';
 import { setup } from './helpers.mjs';
@@ -80,6 +81,18 @@ test('an abort ends a pending page fetch and the live events of the view', async
   live.abort();
   assert.equal(await next, null, 'the subscription closed');
   await env.server.clearFaults();
+});
+
+test('closing a subscription removes its listener from the view\'s signal', async () => {
+  const controller = new AbortController();
+  const view = c.withOptions({ signal: controller.signal });
+  const before = getEventListeners(controller.signal, 'abort').length;
+  const events = await view.events();
+  assert.equal(getEventListeners(controller.signal, 'abort').length, before + 1);
+  events.close();
+  events.close();
+  assert.equal(getEventListeners(controller.signal, 'abort').length, before, 'the listener was removed');
+  assert.equal(controller.signal.aborted, false);
 });
 
 test('a view has its own retry policy and timeouts; the client keeps its own', async () => {

@@ -87,9 +87,11 @@ pub trait LogSink: Send + Sync + 'static {
     fn emit(&self, record: LogRecord);
 }
 
-/// Whether a callsite is one of core's.
+/// Whether a callsite is one of core's (`messenger_connect` or one of its modules; not the
+/// mock server's `messenger_connect_mock::*`, which may run in the same process).
 pub fn is_ours(meta: &Metadata<'_>) -> bool {
-    meta.target().starts_with("messenger_connect")
+    let target = meta.target();
+    target == "messenger_connect" || target.starts_with("messenger_connect::")
 }
 
 /// The fields of an event or span, in order.

@@ -50,6 +50,7 @@ async fn records_carry_the_event_and_its_spans_fields_and_only_core_targets() {
     env.fault(FaultSpec::status(503).on_path("/v1/me").times(1))
         .await;
     tracing::info!(target: "someone_else", "not ours");
+    tracing::info!(target: "messenger_connect_mock::server", "the mock's");
     // An enclosing span of core's target: its fields reach the records of the call.
     let job = tracing::info_span!(target: "messenger_connect::http", "job", job = "nightly");
     {
@@ -61,7 +62,7 @@ async fn records_carry_the_event_and_its_spans_fields_and_only_core_targets() {
     assert!(
         records
             .iter()
-            .all(|r| r.target.starts_with("messenger_connect")),
+            .all(|r| r.target.starts_with("messenger_connect::")),
         "{records:#?}"
     );
     // DEBUG (`response`) is below the sink's level: not emitted.
