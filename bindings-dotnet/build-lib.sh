@@ -56,5 +56,6 @@ dotnet_build_lib() {
 
 # Runs a Mono program with the native library findable.
 dotnet_mono() {
-    LD_LIBRARY_PATH="$DOTNET_OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" mono --debug "$@"
+    # (Bounded: a program that does not end by itself fails instead of stalling the run.)
+    LD_LIBRARY_PATH="$DOTNET_OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" timeout -k 10 900 mono --debug "$@"
 }

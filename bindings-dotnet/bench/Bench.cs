@@ -31,7 +31,6 @@ public static class Bench
         int code = 0;
         try { Run(args).GetAwaiter().GetResult(); }
         catch (Exception e) { Console.Error.WriteLine("bench failed: " + e); code = 1; }
-        ProcessExit.Now(code);
         return code;
     }
 

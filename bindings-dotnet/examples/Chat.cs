@@ -28,7 +28,6 @@ public static class Chat
             Console.Error.WriteLine("chat failed: " + e);
             code = 1;
         }
-        ProcessExit.Now(code);
         return code;
     }
 

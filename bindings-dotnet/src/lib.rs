@@ -13,6 +13,7 @@ uniffi::setup_scaffolding!("messenger_connect");
 
 mod auth;
 mod client;
+mod continuations;
 mod errors;
 mod events;
 mod logging;

@@ -41,10 +41,6 @@ namespace MessengerConnect
         public RustBuffer ErrorBuf;
     }
 
-    /// <summary>Called by Rust when a future can make progress (0 ready, 1 poll again).</summary>
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    internal delegate void UniffiRustFutureContinuationCallback(ulong data, sbyte pollResult);
-
     /// <summary>Lifts the serialized error of a failed call into an exception.</summary>
     internal delegate Exception UniffiErrorLifter(RustBuffer buffer);
 
@@ -316,7 +312,7 @@ namespace MessengerConnect
     /// <summary>The completion, free and cancel functions of one future flavour.</summary>
     internal sealed class UniffiFutureFns<F>
     {
-        public delegate void PollFn(ulong handle, UniffiRustFutureContinuationCallback callback, ulong data);
+        public delegate void PollFn(ulong handle, IntPtr callback, ulong data);
         public delegate F CompleteFn(ulong handle, ref RustCallStatus status);
         public delegate void HandleFn(ulong handle);
 
@@ -331,36 +327,69 @@ namespace MessengerConnect
         }
     }
 
+    /// <summary>One queued continuation (the library's <c>continuations::Continuation</c>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct UniffiContinuation
+    {
+        public ulong Data;
+        public sbyte PollResult;
+    }
+
     /// <summary>
-    /// Drives a Rust future: poll with a static callback until ready, complete, free. No thread
-    /// waits while the future is pending; continuations run on the thread pool.
+    /// Continuations of Rust futures, completed on one background thread of ours. The callback
+    /// given to Rust is native code of the library that only queues (so no Rust thread ever
+    /// runs managed code: Mono would wait for such threads at exit, and they never end); this
+    /// thread takes the queued ones in batches and completes their tasks.
+    /// </summary>
+    internal static class UniffiContinuations
+    {
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        private static extern IntPtr uniffi_dotnet_continuation_callback();
+
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        private static extern uint uniffi_dotnet_next_continuations([Out] UniffiContinuation[] buffer, uint capacity, uint timeoutMs);
+
+        /// <summary>The native callback to pass to every <c>rust_future_poll</c>.</summary>
+        public static readonly IntPtr Callback = Start();
+
+        private static IntPtr Start()
+        {
+            IntPtr callback = uniffi_dotnet_continuation_callback();
+            var thread = new Thread(Run) { IsBackground = true, Name = "uniffi continuations" };
+            thread.Start();
+            return callback;
+        }
+
+        private static void Run()
+        {
+            var batch = new UniffiContinuation[64];
+            for (;;)
+            {
+                // A bounded wait: at exit Mono aborts this (background) thread and waits for it
+                // to come back from native code.
+                uint n = uniffi_dotnet_next_continuations(batch, (uint)batch.Length, 100);
+                for (uint i = 0; i < n; i++)
+                {
+                    GCHandle handle = GCHandle.FromIntPtr(new IntPtr((long)batch[i].Data));
+                    var tcs = (TaskCompletionSource<sbyte>)handle.Target;
+                    handle.Free();
+                    tcs.TrySetResult(batch[i].PollResult);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drives a Rust future: poll until ready, complete, free. No thread waits while the
+    /// future is pending; continuations run on the thread pool (see <see cref="UniffiContinuations"/>).
     /// </summary>
     internal static class UniffiAsync
     {
-        private static readonly UniffiRustFutureContinuationCallback Continuation = OnContinuation;
-
-        [ThreadStatic] private static bool _threadMarked;
-
-        private static void OnContinuation(ulong data, sbyte pollResult)
-        {
-            if (!_threadMarked)
-            {
-                // A Rust runtime thread entering managed code for the first time: make it a
-                // background thread, or Mono waits for it at exit (it never ends).
-                _threadMarked = true;
-                try { Thread.CurrentThread.IsBackground = true; } catch (Exception) { }
-            }
-            GCHandle handle = GCHandle.FromIntPtr(new IntPtr((long)data));
-            var tcs = (TaskCompletionSource<sbyte>)handle.Target;
-            handle.Free();
-            tcs.TrySetResult(pollResult);
-        }
-
         private static Task<sbyte> PollOnce<F>(ulong future, UniffiFutureFns<F> fns)
         {
             var tcs = new TaskCompletionSource<sbyte>(TaskCreationOptions.RunContinuationsAsynchronously);
             GCHandle handle = GCHandle.Alloc(tcs);
-            fns.Poll(future, Continuation, (ulong)GCHandle.ToIntPtr(handle).ToInt64());
+            fns.Poll(future, UniffiContinuations.Callback, (ulong)GCHandle.ToIntPtr(handle).ToInt64());
             return tcs.Task;
         }
 
@@ -877,7 +906,7 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer ffi_messenger_connect_dotnet_rustbuffer_reserve(RustBuffer buf, ulong additional, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_u64(ulong handle, UniffiRustFutureContinuationCallback callback, ulong callback_data);
+        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_u64(ulong handle, IntPtr callback, ulong callback_data);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void ffi_messenger_connect_dotnet_rust_future_cancel_u64(ulong handle);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -885,7 +914,7 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong ffi_messenger_connect_dotnet_rust_future_complete_u64(ulong handle, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_rust_buffer(ulong handle, UniffiRustFutureContinuationCallback callback, ulong callback_data);
+        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_rust_buffer(ulong handle, IntPtr callback, ulong callback_data);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void ffi_messenger_connect_dotnet_rust_future_cancel_rust_buffer(ulong handle);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -893,7 +922,7 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer ffi_messenger_connect_dotnet_rust_future_complete_rust_buffer(ulong handle, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_void(ulong handle, UniffiRustFutureContinuationCallback callback, ulong callback_data);
+        internal static extern void ffi_messenger_connect_dotnet_rust_future_poll_void(ulong handle, IntPtr callback, ulong callback_data);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void ffi_messenger_connect_dotnet_rust_future_cancel_void(ulong handle);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -25,9 +25,8 @@ fn ffi_type(t: &FfiType) -> Result<&'static str> {
         FfiType::Float64 => "double",
         FfiType::RustBuffer(_) => "RustBuffer",
         FfiType::ForeignBytes => "ForeignBytes",
-        FfiType::Callback(name) if name == "RustFutureContinuationCallback" => {
-            "UniffiRustFutureContinuationCallback"
-        }
+        // A native function pointer (`UniffiContinuations.Callback`), never a managed delegate.
+        FfiType::Callback(name) if name == "RustFutureContinuationCallback" => "IntPtr",
         other => bail!("FFI type {other:?} is not supported (callback interfaces?)"),
     })
 }

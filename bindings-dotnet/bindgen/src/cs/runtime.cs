@@ -25,10 +25,6 @@
         public RustBuffer ErrorBuf;
     }
 
-    /// <summary>Called by Rust when a future can make progress (0 ready, 1 poll again).</summary>
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    internal delegate void UniffiRustFutureContinuationCallback(ulong data, sbyte pollResult);
-
     /// <summary>Lifts the serialized error of a failed call into an exception.</summary>
     internal delegate Exception UniffiErrorLifter(RustBuffer buffer);
 
@@ -300,7 +296,7 @@
     /// <summary>The completion, free and cancel functions of one future flavour.</summary>
     internal sealed class UniffiFutureFns<F>
     {
-        public delegate void PollFn(ulong handle, UniffiRustFutureContinuationCallback callback, ulong data);
+        public delegate void PollFn(ulong handle, IntPtr callback, ulong data);
         public delegate F CompleteFn(ulong handle, ref RustCallStatus status);
         public delegate void HandleFn(ulong handle);
 
@@ -315,36 +311,69 @@
         }
     }
 
+    /// <summary>One queued continuation (the library's <c>continuations::Continuation</c>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct UniffiContinuation
+    {
+        public ulong Data;
+        public sbyte PollResult;
+    }
+
     /// <summary>
-    /// Drives a Rust future: poll with a static callback until ready, complete, free. No thread
-    /// waits while the future is pending; continuations run on the thread pool.
+    /// Continuations of Rust futures, completed on one background thread of ours. The callback
+    /// given to Rust is native code of the library that only queues (so no Rust thread ever
+    /// runs managed code: Mono would wait for such threads at exit, and they never end); this
+    /// thread takes the queued ones in batches and completes their tasks.
+    /// </summary>
+    internal static class UniffiContinuations
+    {
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        private static extern IntPtr uniffi_dotnet_continuation_callback();
+
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        private static extern uint uniffi_dotnet_next_continuations([Out] UniffiContinuation[] buffer, uint capacity, uint timeoutMs);
+
+        /// <summary>The native callback to pass to every <c>rust_future_poll</c>.</summary>
+        public static readonly IntPtr Callback = Start();
+
+        private static IntPtr Start()
+        {
+            IntPtr callback = uniffi_dotnet_continuation_callback();
+            var thread = new Thread(Run) { IsBackground = true, Name = "uniffi continuations" };
+            thread.Start();
+            return callback;
+        }
+
+        private static void Run()
+        {
+            var batch = new UniffiContinuation[64];
+            for (;;)
+            {
+                // A bounded wait: at exit Mono aborts this (background) thread and waits for it
+                // to come back from native code.
+                uint n = uniffi_dotnet_next_continuations(batch, (uint)batch.Length, 100);
+                for (uint i = 0; i < n; i++)
+                {
+                    GCHandle handle = GCHandle.FromIntPtr(new IntPtr((long)batch[i].Data));
+                    var tcs = (TaskCompletionSource<sbyte>)handle.Target;
+                    handle.Free();
+                    tcs.TrySetResult(batch[i].PollResult);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drives a Rust future: poll until ready, complete, free. No thread waits while the
+    /// future is pending; continuations run on the thread pool (see <see cref="UniffiContinuations"/>).
     /// </summary>
     internal static class UniffiAsync
     {
-        private static readonly UniffiRustFutureContinuationCallback Continuation = OnContinuation;
-
-        [ThreadStatic] private static bool _threadMarked;
-
-        private static void OnContinuation(ulong data, sbyte pollResult)
-        {
-            if (!_threadMarked)
-            {
-                // A Rust runtime thread entering managed code for the first time: make it a
-                // background thread, or Mono waits for it at exit (it never ends).
-                _threadMarked = true;
-                try { Thread.CurrentThread.IsBackground = true; } catch (Exception) { }
-            }
-            GCHandle handle = GCHandle.FromIntPtr(new IntPtr((long)data));
-            var tcs = (TaskCompletionSource<sbyte>)handle.Target;
-            handle.Free();
-            tcs.TrySetResult(pollResult);
-        }
-
         private static Task<sbyte> PollOnce<F>(ulong future, UniffiFutureFns<F> fns)
         {
             var tcs = new TaskCompletionSource<sbyte>(TaskCreationOptions.RunContinuationsAsynchronously);
             GCHandle handle = GCHandle.Alloc(tcs);
-            fns.Poll(future, Continuation, (ulong)GCHandle.ToIntPtr(handle).ToInt64());
+            fns.Poll(future, UniffiContinuations.Callback, (ulong)GCHandle.ToIntPtr(handle).ToInt64());
             return tcs.Task;
         }
 
