@@ -34,7 +34,7 @@ pub use errors::{ErrorDetail, MessengerConnectError, Result};
 pub use events::{Event, EventSubscription, EventsOptions, PresenceChange, StatusChange};
 pub use logging::{LogEntry, LogLevel, LogListener, MAX_QUEUED_LOG_RECORDS};
 pub use models::*;
-pub use options::{ClientOptions, RetryOptions, default_client_options};
+pub use options::{CallOptions, ClientOptions, RetryOptions, default_client_options};
 pub use page_streams::{
     ActivityPages, ContactPages, ConversationPages, DeltaPages, FriendPages, InvitationPages,
     MessagePages,

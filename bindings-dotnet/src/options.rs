@@ -110,6 +110,57 @@ fn limit(v: u64) -> Option<Duration> {
     (v > 0).then(|| ms(v))
 }
 
+impl RetryOptions {
+    /// These options over `base`: each field given wins.
+    pub(crate) fn over(self, base: &mc::RetryPolicy) -> mc::RetryPolicy {
+        mc::RetryPolicy {
+            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
+            initial_backoff: self.initial_backoff_ms.map_or(base.initial_backoff, ms),
+            max_backoff: self.max_backoff_ms.map_or(base.max_backoff, ms),
+            max_elapsed: self.max_elapsed_ms.map_or(base.max_elapsed, ms),
+            max_retry_after: self.max_retry_after_ms.map_or(base.max_retry_after, ms),
+        }
+    }
+}
+
+/// What a view of a client (`Client::with_options`) changes for the calls made through it;
+/// each field left `None` keeps the client's. Cancellation is per call (the C# methods'
+/// `CancellationToken`).
+#[derive(Clone, Debug, Default, PartialEq, uniffi::Record)]
+pub struct CallOptions {
+    /// Timeout of one attempt, in milliseconds (at least 1).
+    pub request_timeout_ms: Option<u64>,
+    /// Timeout of a call with its retries, in milliseconds (at least 1).
+    pub total_timeout_ms: Option<u64>,
+    /// The retry policy, over the client's.
+    pub retry: Option<RetryOptions>,
+}
+
+impl CallOptions {
+    /// Core's options over `client`'s retry policy; a zero timeout is refused.
+    pub(crate) fn to_core(&self, client: &mc::Client) -> crate::errors::Result<mc::CallOptions> {
+        let timeout = |name: &str, v: Option<u64>| match v {
+            Some(0) => Err(crate::errors::MessengerConnectError::invalid(
+                name,
+                "must be at least 1 ms (a view cannot lift the client's limit)",
+            )),
+            v => Ok(v.map(ms)),
+        };
+        if self.retry.as_ref().and_then(|r| r.max_attempts) == Some(0) {
+            return Err(crate::errors::MessengerConnectError::invalid(
+                "retry.max_attempts",
+                "must be at least 1",
+            ));
+        }
+        Ok(mc::CallOptions {
+            request_timeout: timeout("request_timeout_ms", self.request_timeout_ms)?,
+            total_timeout: timeout("total_timeout_ms", self.total_timeout_ms)?,
+            retry: self.retry.clone().map(|r| r.over(client.retry_policy())),
+            cancel: None,
+        })
+    }
+}
+
 impl ClientOptions {
     /// Core's builder for these options (the token store is added by the caller).
     pub(crate) fn builder(self) -> mc::ClientBuilder {
@@ -144,14 +195,7 @@ impl ClientOptions {
             b = b.total_timeout(limit(v));
         }
         if let Some(r) = self.retry {
-            let d = mc::RetryPolicy::default();
-            b = b.retry_policy(mc::RetryPolicy {
-                max_attempts: r.max_attempts.unwrap_or(d.max_attempts),
-                initial_backoff: r.initial_backoff_ms.map_or(d.initial_backoff, ms),
-                max_backoff: r.max_backoff_ms.map_or(d.max_backoff, ms),
-                max_elapsed: r.max_elapsed_ms.map_or(d.max_elapsed, ms),
-                max_retry_after: r.max_retry_after_ms.map_or(d.max_retry_after, ms),
-            });
+            b = b.retry_policy(r.over(&mc::RetryPolicy::default()));
         }
         if let Some(v) = self.refresh_skew_ms {
             b = b.refresh_skew(ms(v));

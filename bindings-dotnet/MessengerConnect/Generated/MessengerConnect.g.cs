@@ -528,6 +528,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_client_tokens(ulong ptr, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_with_options(ulong ptr, RustBuffer options, ref RustCallStatus uniffiStatus);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong uniffi_messenger_connect_dotnet_fn_method_client_with_tokens(ulong ptr, RustBuffer tokens, ref RustCallStatus uniffiStatus);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern RustBuffer uniffi_messenger_connect_dotnet_fn_method_client_authorization_url(ulong ptr, RustBuffer @params, ref RustCallStatus uniffiStatus);
@@ -976,6 +978,8 @@ namespace MessengerConnect
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_tokens();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_with_options();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens();
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ushort uniffi_messenger_connect_dotnet_checksum_method_client_authorization_url();
@@ -1419,6 +1423,7 @@ namespace MessengerConnect
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_user() != 36943) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_user");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_userinfo() != 33232) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_userinfo");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_validate_id_token() != 64987) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_validate_id_token");
+                if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_with_options() != 6768) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_with_options");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens() != 16592) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_client_with_tokens");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_contactpages_delta_link() != 37286) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_contactpages_delta_link");
                 if (UniffiNative.uniffi_messenger_connect_dotnet_checksum_method_contactpages_next() != 31738) return Mismatch("uniffi_messenger_connect_dotnet_checksum_method_contactpages_next");
@@ -3598,6 +3603,64 @@ namespace MessengerConnect
         {
             UniffiReader r = UniffiReader.Take(buffer);
             global::MessengerConnect.BatchResponse value = Read(r);
+            r.CheckEnd();
+            return value;
+        }
+    }
+
+    /// <summary>
+    /// What a view of a client (`Client::with_options`) changes for the calls made through it;
+    /// each field left `None` keeps the client's. Cancellation is per call (the C# methods'
+    /// `CancellationToken`).
+    /// </summary>
+    public sealed partial class CallOptions
+    {
+        /// <summary>
+        /// Timeout of one attempt, in milliseconds (at least 1).
+        /// </summary>
+        public ulong? RequestTimeoutMs { get; set; }
+        /// <summary>
+        /// Timeout of a call with its retries, in milliseconds (at least 1).
+        /// </summary>
+        public ulong? TotalTimeoutMs { get; set; }
+        /// <summary>
+        /// The retry policy, over the client's.
+        /// </summary>
+        public global::MessengerConnect.RetryOptions Retry { get; set; }
+
+        /// <summary>An empty CallOptions: set its properties before use.</summary>
+        public CallOptions()
+        {
+        }
+
+        /// <summary>A CallOptions from every field.</summary>
+        public CallOptions(ulong? requestTimeoutMs, ulong? totalTimeoutMs, global::MessengerConnect.RetryOptions retry)
+        {
+            RequestTimeoutMs = requestTimeoutMs;
+            TotalTimeoutMs = totalTimeoutMs;
+            Retry = retry;
+        }
+    }
+
+    internal static class UniffiConverterTypeCallOptions
+    {
+        public static global::MessengerConnect.CallOptions Read(UniffiReader r)
+        {
+            return new global::MessengerConnect.CallOptions(UniffiConverterOptionalU64.Read(r), UniffiConverterOptionalU64.Read(r), UniffiConverterOptionalTypeRetryOptions.Read(r));
+        }
+
+        public static void Write(global::MessengerConnect.CallOptions v, UniffiWriter w, string name)
+        {
+            if (v == null) throw new ArgumentNullException(name);
+            UniffiConverterOptionalU64.Write(v.RequestTimeoutMs, w, "CallOptions.RequestTimeoutMs");
+            UniffiConverterOptionalU64.Write(v.TotalTimeoutMs, w, "CallOptions.TotalTimeoutMs");
+            UniffiConverterOptionalTypeRetryOptions.Write(v.Retry, w, "CallOptions.Retry");
+        }
+
+        public static global::MessengerConnect.CallOptions Lift(RustBuffer buffer)
+        {
+            UniffiReader r = UniffiReader.Take(buffer);
+            global::MessengerConnect.CallOptions value = Read(r);
             r.CheckEnd();
             return value;
         }
@@ -9189,6 +9252,23 @@ namespace MessengerConnect
             var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_tokens(uniffiSelf, ref uniffiStatus);
             UniffiCall.Check(ref uniffiStatus, null);
             return UniffiConverterOptionalTypeTokenSet.Lift(uniffiRet);
+        }
+
+        /// <summary>
+        /// A view of this client whose calls use `options` (timeouts, retry policy) over this
+        /// client's: the same user, tokens, token store and connection pool. Token changes
+        /// made through the view reach this client's `next_token_change`. Checked (a zero
+        /// timeout, zero attempts); no request is sent. `Closed` if this client is.
+        /// </summary>
+        public global::MessengerConnect.Client WithOptions(global::MessengerConnect.CallOptions options)
+        {
+            var uniffiA0 = new UniffiWriter();
+            UniffiConverterTypeCallOptions.Write(options, uniffiA0, "options");
+            ulong uniffiSelf = _uniffiHandle.Clone();
+            var uniffiStatus = new RustCallStatus();
+            var uniffiRet = UniffiNative.uniffi_messenger_connect_dotnet_fn_method_client_with_options(uniffiSelf, uniffiA0.ToRustBuffer(), ref uniffiStatus);
+            UniffiCall.Check(ref uniffiStatus, UniffiConverterTypeMessengerConnectError.Lifter);
+            return global::MessengerConnect.Client.UniffiLift(uniffiRet);
         }
 
         /// <summary>

@@ -15,7 +15,7 @@ use messenger_connect as mc;
 
 use crate::auth::TokenSet;
 use crate::errors::{MessengerConnectError, Result};
-use crate::options::ClientOptions;
+use crate::options::{CallOptions, ClientOptions};
 use crate::token_changes::{self, TokenChange, TokenReceiver, TokenSender};
 
 /// The Messenger Connect client. Safe to share across threads; `close` ends it (later
@@ -81,6 +81,22 @@ impl Client {
         Client::with_token_queue(|store| {
             Ok(parent.with_tokens_and_store(tokens.into(), Some(store))?)
         })
+    }
+
+    /// A view of this client whose calls use `options` (timeouts, retry policy) over this
+    /// client's: the same user, tokens, token store and connection pool. Token changes
+    /// made through the view reach this client's `next_token_change`. Checked (a zero
+    /// timeout, zero attempts); no request is sent. `Closed` if this client is.
+    pub fn with_options(&self, options: CallOptions) -> Result<Arc<Client>> {
+        let core = self.core()?;
+        let view = core.with_options(options.to_core(&core)?);
+        let (token_tx, token_rx) = token_changes::channel();
+        Ok(Arc::new(Client {
+            base_url: self.base_url.clone(),
+            inner: RwLock::new(Some(view)),
+            token_tx,
+            token_rx,
+        }))
     }
 
     /// The base URL (with a trailing `/`).
