@@ -311,28 +311,18 @@ class EventSubscription {
 
 const HINTS = ['access_token', 'refresh_token'];
 
-/** The device authorization as the API sends it (snake_case) ↔ its JS form (camelCase). */
+/** An object's keys in JS spelling (`device_code` → `deviceCode`) or the wire's (back). */
+const camelKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+const snakeKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+
+/** The device authorization (RFC 8628, core's `DeviceAuthorization`) in its JS spelling;
+ * core reads and checks its fields. */
 const device = {
-  fromWire: (d) => ({
-    deviceCode: d.device_code,
-    userCode: d.user_code,
-    verificationUri: d.verification_uri,
-    verificationUriComplete: d.verification_uri_complete ?? null,
-    expiresIn: d.expires_in,
-    interval: d.interval,
-  }),
+  fromWire: (d) => ({ verificationUriComplete: null, ...camelKeys(d) }),
   toWire: (d) => {
     requireObject('device', d);
     requireString('device.deviceCode', d.deviceCode);
-    const w = {
-      device_code: d.deviceCode,
-      user_code: String(d.userCode ?? ''),
-      verification_uri: String(d.verificationUri ?? ''),
-      expires_in: d.expiresIn ?? 0,
-      interval: d.interval ?? 5,
-    };
-    if (d.verificationUriComplete) w.verification_uri_complete = d.verificationUriComplete;
-    return json('device', w);
+    return json('device', snakeKeys(d));
   },
 };
 
