@@ -111,14 +111,14 @@ fn limit(v: u64) -> Option<Duration> {
 }
 
 impl RetryOptions {
-    /// These options over `base`: each field given wins.
-    pub(crate) fn over(self, base: &mc::RetryPolicy) -> mc::RetryPolicy {
-        mc::RetryPolicy {
-            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
-            initial_backoff: self.initial_backoff_ms.map_or(base.initial_backoff, ms),
-            max_backoff: self.max_backoff_ms.map_or(base.max_backoff, ms),
-            max_elapsed: self.max_elapsed_ms.map_or(base.max_elapsed, ms),
-            max_retry_after: self.max_retry_after_ms.map_or(base.max_retry_after, ms),
+    /// These options as changes to a policy (core applies and checks them).
+    pub(crate) fn changes(&self) -> mc::RetryChanges {
+        mc::RetryChanges {
+            max_attempts: self.max_attempts,
+            initial_backoff: self.initial_backoff_ms.map(ms),
+            max_backoff: self.max_backoff_ms.map(ms),
+            max_elapsed: self.max_elapsed_ms.map(ms),
+            max_retry_after: self.max_retry_after_ms.map(ms),
         }
     }
 }
@@ -137,25 +137,16 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    /// Core's options over `client`'s retry policy; a zero timeout is refused.
-    pub(crate) fn to_core(&self, client: &mc::Client) -> crate::errors::Result<mc::CallOptions> {
-        let timeout = |name: &str, v: Option<u64>| match v {
-            Some(0) => Err(crate::errors::MessengerConnectError::invalid(
-                name,
-                "must be at least 1 ms (a view cannot lift the client's limit)",
-            )),
-            v => Ok(v.map(ms)),
+    /// Core's options over `client`'s retry policy (core checks them).
+    pub(crate) fn to_core(&self, client: &mc::Client) -> Result<mc::CallOptions, mc::Error> {
+        let retry = match &self.retry {
+            Some(r) => r.changes().over(client.retry_policy())?,
+            None => None,
         };
-        if self.retry.as_ref().and_then(|r| r.max_attempts) == Some(0) {
-            return Err(crate::errors::MessengerConnectError::invalid(
-                "retry.max_attempts",
-                "must be at least 1",
-            ));
-        }
         Ok(mc::CallOptions {
-            request_timeout: timeout("request_timeout_ms", self.request_timeout_ms)?,
-            total_timeout: timeout("total_timeout_ms", self.total_timeout_ms)?,
-            retry: self.retry.clone().map(|r| r.over(client.retry_policy())),
+            request_timeout: self.request_timeout_ms.map(ms),
+            total_timeout: self.total_timeout_ms.map(ms),
+            retry,
             cancel: None,
         })
     }
@@ -163,7 +154,7 @@ impl CallOptions {
 
 impl ClientOptions {
     /// Core's builder for these options (the token store is added by the caller).
-    pub(crate) fn builder(self) -> mc::ClientBuilder {
+    pub(crate) fn builder(self) -> Result<mc::ClientBuilder, mc::Error> {
         let mut b = mc::Client::builder(self.base_url)
             .page_prefetch(self.page_prefetch)
             .allow_insecure_http(self.allow_insecure_http);
@@ -194,8 +185,11 @@ impl ClientOptions {
         if let Some(v) = self.total_timeout_ms {
             b = b.total_timeout(limit(v));
         }
-        if let Some(r) = self.retry {
-            b = b.retry_policy(r.over(&mc::RetryPolicy::default()));
+        if let Some(policy) = match &self.retry {
+            Some(r) => r.changes().over(&mc::RetryPolicy::default())?,
+            None => None,
+        } {
+            b = b.retry_policy(policy);
         }
         if let Some(v) = self.refresh_skew_ms {
             b = b.refresh_skew(ms(v));
@@ -206,6 +200,6 @@ impl ClientOptions {
         if self.no_proxy {
             b = b.no_proxy();
         }
-        b
+        Ok(b)
     }
 }

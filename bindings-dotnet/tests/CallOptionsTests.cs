@@ -49,7 +49,8 @@ namespace MessengerConnect.Tests
             {
                 Client client = await Env.ClientFor(0);
                 var zero = Assert.Throws<InvalidArgumentException>(() => client.WithOptions(new CallOptions { TotalTimeoutMs = 0 }));
-                StringAssert.Contains("total_timeout_ms", zero.Message);
+                StringAssert.Contains("totalTimeout", zero.Message);
+                Assert.Throws<InvalidArgumentException>(() => client.WithOptions(new CallOptions { RequestTimeoutMs = 0 }));
                 Assert.Throws<InvalidArgumentException>(() => client.WithOptions(new CallOptions { Retry = new RetryOptions { MaxAttempts = 0 } }));
                 client.Dispose();
                 Assert.Throws<ObjectDisposedException>(() => client.WithOptions(new CallOptions()));

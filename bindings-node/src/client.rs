@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use messenger_connect::{
-    CallOptions, CancellationToken, Client, RetryPolicy, SaveFuture, StoreError, TokenSet,
-    TokenStore,
+    CallOptions, CancellationToken, Client, RetryChanges, RetryPolicy, SaveFuture, StoreError,
+    TokenSet, TokenStore,
 };
 use napi::Status;
 use napi::bindgen_prelude::Promise;
@@ -77,35 +77,20 @@ pub struct NativeCallOptions {
     pub max_retry_after_ms: Option<u32>,
 }
 
-/// The retry fields of the options, over `base`; `None` when none is given.
-struct RetryFields {
+/// The retry fields of some options, as changes to a policy (core checks them).
+fn retry_changes(
     max_attempts: Option<u32>,
     initial_backoff_ms: Option<u32>,
     max_backoff_ms: Option<u32>,
     max_elapsed_ms: Option<u32>,
     max_retry_after_ms: Option<u32>,
-}
-
-impl RetryFields {
-    fn over(self, base: &RetryPolicy) -> napi::Result<Option<RetryPolicy>> {
-        let given = self.max_attempts.is_some()
-            || self.initial_backoff_ms.is_some()
-            || self.max_backoff_ms.is_some()
-            || self.max_elapsed_ms.is_some()
-            || self.max_retry_after_ms.is_some();
-        if !given {
-            return Ok(None);
-        }
-        if self.max_attempts == Some(0) {
-            return Err(invalid("maxAttempts", "must be at least 1"));
-        }
-        Ok(Some(RetryPolicy {
-            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
-            initial_backoff: ms(self.initial_backoff_ms).unwrap_or(base.initial_backoff),
-            max_backoff: ms(self.max_backoff_ms).unwrap_or(base.max_backoff),
-            max_elapsed: ms(self.max_elapsed_ms).unwrap_or(base.max_elapsed),
-            max_retry_after: ms(self.max_retry_after_ms).unwrap_or(base.max_retry_after),
-        }))
+) -> RetryChanges {
+    RetryChanges {
+        max_attempts,
+        initial_backoff: ms(initial_backoff_ms),
+        max_backoff: ms(max_backoff_ms),
+        max_elapsed: ms(max_elapsed_ms),
+        max_retry_after: ms(max_retry_after_ms),
     }
 }
 
@@ -256,14 +241,14 @@ impl NativeClient {
         if let Some(t) = ms(o.total_timeout_ms) {
             b = b.total_timeout(Some(t));
         }
-        let retry = RetryFields {
-            max_attempts: o.max_attempts,
-            initial_backoff_ms: o.initial_backoff_ms,
-            max_backoff_ms: o.max_backoff_ms,
-            max_elapsed_ms: o.max_elapsed_ms,
-            max_retry_after_ms: o.max_retry_after_ms,
-        };
-        if let Some(policy) = retry.over(&RetryPolicy::default())? {
+        let retry = retry_changes(
+            o.max_attempts,
+            o.initial_backoff_ms,
+            o.max_backoff_ms,
+            o.max_elapsed_ms,
+            o.max_retry_after_ms,
+        );
+        if let Some(policy) = retry.over(&RetryPolicy::default()).map_err(to_js)? {
             b = b.retry_policy(policy);
         }
         if let Some(cb) = on_tokens {
@@ -301,20 +286,22 @@ impl NativeClient {
     ) -> napi::Result<NativeClient> {
         let client = self.client()?;
         let o = options;
-        let retry = RetryFields {
-            max_attempts: o.max_attempts,
-            initial_backoff_ms: o.initial_backoff_ms,
-            max_backoff_ms: o.max_backoff_ms,
-            max_elapsed_ms: o.max_elapsed_ms,
-            max_retry_after_ms: o.max_retry_after_ms,
-        }
-        .over(client.retry_policy())?;
-        Ok(Self::wrap(client.with_options(CallOptions {
+        let retry = retry_changes(
+            o.max_attempts,
+            o.initial_backoff_ms,
+            o.max_backoff_ms,
+            o.max_elapsed_ms,
+            o.max_retry_after_ms,
+        )
+        .over(client.retry_policy())
+        .map_err(to_js)?;
+        let view = client.with_options(CallOptions {
             request_timeout: ms(o.request_timeout_ms),
             total_timeout: ms(o.total_timeout_ms),
             retry,
             cancel: cancel.map(|c| c.0.clone()),
-        })))
+        });
+        Ok(Self::wrap(view.map_err(to_js)?))
     }
 
     /// Forgets the client; later calls fail. Pending calls finish.

@@ -124,6 +124,7 @@ test('invalid options throw InvalidArgumentError before any request', async () =
   await env.server.clearRequests();
   assert.throws(() => c.withOptions(null), InvalidArgumentError);
   assert.throws(() => c.withOptions({ maxAttempts: 0 }), InvalidArgumentError);
+  assert.throws(() => c.withOptions({ totalTimeoutMs: 0 }), InvalidArgumentError);
   assert.throws(() => c.withOptions({ totalTimeoutMs: -1 }), InvalidArgumentError);
   assert.throws(() => c.withOptions({ signal: { aborted: false } }), InvalidArgumentError);
   assert.throws(() => c.withOptions({ timeout: 5 }), /timeout/);

@@ -11,7 +11,8 @@ use messenger_connect::models::{
 };
 use messenger_connect::{
     AuthorizationParams, AuthorizationRequest, CallOptions, Client, DeltaChange, DevicePoll,
-    EventsOptions, PocoQuery, Query, RetryPolicy, TokenSet, TokenStore, TokenTypeHint,
+    EventsOptions, PocoQuery, Query, RetryChanges, RetryPolicy, TokenSet, TokenStore,
+    TokenTypeHint,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -42,33 +43,20 @@ fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
         .transpose()
 }
 
-/// A retry policy from the options given over `base`; `None` when none is given.
-fn retry_over(
-    base: &RetryPolicy,
+/// The retry options given, as changes to a policy (core checks them).
+fn retry_changes(
     max_attempts: Option<u32>,
     initial_backoff: Option<f64>,
     max_backoff: Option<f64>,
     max_retry_after: Option<f64>,
-) -> PyResult<Option<RetryPolicy>> {
-    if max_attempts.is_none()
-        && initial_backoff.is_none()
-        && max_backoff.is_none()
-        && max_retry_after.is_none()
-    {
-        return Ok(None);
-    }
-    if max_attempts == Some(0) {
-        return Err(PyValueError::new_err("`max_attempts` must be at least 1"));
-    }
-    Ok(Some(RetryPolicy {
-        max_attempts: max_attempts.unwrap_or(base.max_attempts),
-        initial_backoff: seconds("initial_backoff", initial_backoff)?
-            .unwrap_or(base.initial_backoff),
-        max_backoff: seconds("max_backoff", max_backoff)?.unwrap_or(base.max_backoff),
-        max_retry_after: seconds("max_retry_after", max_retry_after)?
-            .unwrap_or(base.max_retry_after),
-        ..base.clone()
-    }))
+) -> PyResult<RetryChanges> {
+    Ok(RetryChanges {
+        max_attempts,
+        initial_backoff: seconds("initial_backoff", initial_backoff)?,
+        max_backoff: seconds("max_backoff", max_backoff)?,
+        max_retry_after: seconds("max_retry_after", max_retry_after)?,
+        max_elapsed: None,
+    })
 }
 
 /// The error with the argument it names in Python's spelling (`filterOp` → `filter_op`).
@@ -187,13 +175,11 @@ impl NativeClient {
         if total_timeout.is_some() {
             b = b.total_timeout(seconds("total_timeout", total_timeout)?);
         }
-        if let Some(policy) = retry_over(
-            &RetryPolicy::default(),
-            max_attempts,
-            initial_backoff,
-            max_backoff,
-            max_retry_after,
-        )? {
+        if let Some(policy) =
+            retry_changes(max_attempts, initial_backoff, max_backoff, max_retry_after)?
+                .over(&RetryPolicy::default())
+                .map_err(|e| to_py_err(py, snake_case_target(e)))?
+        {
             b = b.retry_policy(policy);
         }
         if let Some(callback) = on_tokens {
@@ -227,8 +213,10 @@ impl NativeClient {
     /// over the client's (core's `Client::with_options`).
     #[pyo3(signature = (request_timeout = None, total_timeout = None, max_attempts = None,
         initial_backoff = None, max_backoff = None, max_retry_after = None))]
+    #[allow(clippy::too_many_arguments)]
     fn with_options(
         &self,
+        py: Python<'_>,
         request_timeout: Option<f64>,
         total_timeout: Option<f64>,
         max_attempts: Option<u32>,
@@ -236,22 +224,20 @@ impl NativeClient {
         max_backoff: Option<f64>,
         max_retry_after: Option<f64>,
     ) -> PyResult<NativeClient> {
-        let retry = retry_over(
-            self.client.retry_policy(),
-            max_attempts,
-            initial_backoff,
-            max_backoff,
-            max_retry_after,
-        )?;
+        let retry = retry_changes(max_attempts, initial_backoff, max_backoff, max_retry_after)?
+            .over(self.client.retry_policy())
+            .map_err(|e| to_py_err(py, snake_case_target(e)))?;
         let options = CallOptions {
             request_timeout: seconds("request_timeout", request_timeout)?,
             total_timeout: seconds("total_timeout", total_timeout)?,
             retry,
             cancel: None,
         };
-        Ok(NativeClient {
-            client: self.client.with_options(options),
-        })
+        let client = self
+            .client
+            .with_options(options)
+            .map_err(|e| to_py_err(py, snake_case_target(e)))?;
+        Ok(NativeClient { client })
     }
 
     #[getter]

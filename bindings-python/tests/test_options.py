@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from messenger_connect import AsyncClient, Client, RateLimitedError, ServerError, TimeoutError
+from messenger_connect import AsyncClient, Client, InvalidArgumentError, RateLimitedError, ServerError, TimeoutError
 from messenger_connect.testing import MockServer
 
 from .conftest import api_requests
@@ -42,8 +42,12 @@ def test_a_view_has_its_own_retry_policy_and_timeouts(mock_server: MockServer, c
 
 def test_with_options_checks_its_arguments_before_any_request(mock_server: MockServer, client: Client) -> None:
     before = len(api_requests(mock_server))
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgumentError) as caught:
         client.with_options(max_attempts=0)
+    assert caught.value.target == "max_attempts"
+    with pytest.raises(InvalidArgumentError) as caught:
+        client.with_options(request_timeout=0)  # a view cannot lift the client's limit
+    assert caught.value.target == "request_timeout"
     with pytest.raises(ValueError):
         client.with_options(total_timeout=-1)
     with pytest.raises(TypeError):

@@ -26,6 +26,22 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
+    /// Refuses a zero timeout and a policy of zero attempts.
+    pub(crate) fn check(&self) -> crate::error::Result<()> {
+        for (name, timeout) in [
+            ("requestTimeout", self.request_timeout),
+            ("totalTimeout", self.total_timeout),
+        ] {
+            if timeout == Some(Duration::ZERO) {
+                return Err(Error::invalid(
+                    name,
+                    "must be more than zero (a view cannot lift the client's limit)",
+                ));
+            }
+        }
+        self.retry.as_ref().map_or(Ok(()), RetryPolicy::check)
+    }
+
     /// These options over `base`: each field set here wins.
     pub(crate) fn over(self, base: &CallOptions) -> CallOptions {
         CallOptions {

@@ -176,13 +176,16 @@ impl Client {
 
     /// A view of this client whose calls use `options` (timeouts, retry policy, a
     /// cancellation token) over this one's; it shares the connection pool, configuration,
-    /// tokens and token store. Options left `None` keep this client's.
-    pub fn with_options(&self, options: CallOptions) -> Client {
-        Client {
+    /// tokens and token store. Options left `None` keep this client's. A zero timeout or
+    /// a policy of zero attempts is an [`Error::InvalidArgument`] (a view cannot lift the
+    /// client's limits).
+    pub fn with_options(&self, options: CallOptions) -> Result<Client> {
+        options.check()?;
+        Ok(Client {
             shared: self.shared.clone(),
             session: self.session.clone(),
             call: Arc::new(options.over(&self.call)),
-        }
+        })
     }
 
     /// The URL of these path segments under the base URL (each segment percent-encoded).
@@ -425,9 +428,9 @@ impl ClientBuilder {
         if let Some(uri) = &self.redirect_uri {
             Url::parse(uri).map_err(|e| Error::Config(format!("invalid redirect URI: {e}")))?;
         }
-        if self.retry.max_attempts == 0 {
-            return Err(Error::Config("retry policy needs max_attempts ≥ 1".into()));
-        }
+        self.retry
+            .check()
+            .map_err(|e| Error::Config(format!("retry policy: {e}")))?;
         crate::tls::ensure_crypto_provider();
         let http_config = HttpConfig {
             user_agent: self.user_agent,

@@ -83,6 +83,6 @@ pub use error::{
 pub use odata::{CompareOp, Filter, Literal, MAX_PAGE_SIZE, Order, PocoFilterOp, PocoQuery, Query};
 pub use paging::{ItemStream, Page, PageStream};
 pub use query_json::MAX_QUERY_JSON_BYTES;
-pub use retry::RetryPolicy;
+pub use retry::{RetryChanges, RetryPolicy};
 pub use secret::Secret;
 pub use tokens::{SaveFuture, SaveOutcome, StoreError, TokenResponse, TokenSet, TokenStore};

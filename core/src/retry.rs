@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::error::{Error, Result};
+
 /// When and how often a failed request is tried again.
 ///
 /// Retried: connection failures, a body cut short or not JSON (idempotent requests only),
@@ -60,6 +62,51 @@ impl RetryPolicy {
             return Duration::ZERO;
         }
         Duration::from_nanos(rand::thread_rng().gen_range(0..=nanos))
+    }
+}
+
+/// Changes to a retry policy, as a view's or a binding's options give them: each field
+/// given replaces the base policy's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RetryChanges {
+    /// Attempts in all, the first included (at least 1).
+    pub max_attempts: Option<u32>,
+    /// Backoff cap of the first retry.
+    pub initial_backoff: Option<Duration>,
+    /// Largest backoff between two attempts.
+    pub max_backoff: Option<Duration>,
+    /// No retry starts after this much time since the first attempt.
+    pub max_elapsed: Option<Duration>,
+    /// Longest `Retry-After` honoured.
+    pub max_retry_after: Option<Duration>,
+}
+
+impl RetryChanges {
+    /// These changes over `base`; `None` when no field is given. Zero attempts is an
+    /// [`Error::InvalidArgument`] naming `maxAttempts`.
+    pub fn over(&self, base: &RetryPolicy) -> Result<Option<RetryPolicy>> {
+        if *self == RetryChanges::default() {
+            return Ok(None);
+        }
+        let policy = RetryPolicy {
+            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
+            initial_backoff: self.initial_backoff.unwrap_or(base.initial_backoff),
+            max_backoff: self.max_backoff.unwrap_or(base.max_backoff),
+            max_elapsed: self.max_elapsed.unwrap_or(base.max_elapsed),
+            max_retry_after: self.max_retry_after.unwrap_or(base.max_retry_after),
+        };
+        policy.check()?;
+        Ok(Some(policy))
+    }
+}
+
+impl RetryPolicy {
+    /// Refuses a policy that would never try at all (zero attempts).
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.max_attempts == 0 {
+            return Err(Error::invalid("maxAttempts", "must be at least 1"));
+        }
+        Ok(())
     }
 }
 

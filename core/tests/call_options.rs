@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{CONTACT_SCOPES, DEADLINE, Env};
-use messenger_connect::{CallOptions, CancellationToken, Error, RetryPolicy};
+use messenger_connect::{CallOptions, CancellationToken, Error, RetryChanges, RetryPolicy};
 use messenger_connect_mock::control::FaultSpec;
 use messenger_connect_mock::deadline;
 
@@ -32,10 +32,12 @@ async fn a_cancelled_view_sends_nothing_and_ends_pending_calls() {
         let env = Env::start();
         let (client, _) = env.client(0, CONTACT_SCOPES).await;
         let token = CancellationToken::new();
-        let view = client.with_options(CallOptions {
-            cancel: Some(token.clone()),
-            ..CallOptions::default()
-        });
+        let view = client
+            .with_options(CallOptions {
+                cancel: Some(token.clone()),
+                ..CallOptions::default()
+            })
+            .expect("options");
         assert_eq!(
             view.me().await.expect("me").id,
             env.users[0].id,
@@ -77,13 +79,15 @@ async fn a_view_has_its_own_retry_policy_and_timeouts() {
     deadline(DEADLINE, async {
         let env = Env::start();
         let (client, _) = env.client(0, CONTACT_SCOPES).await;
-        let once = client.with_options(CallOptions {
-            retry: Some(RetryPolicy {
-                max_attempts: 1,
-                ..RetryPolicy::default()
-            }),
-            ..CallOptions::default()
-        });
+        let once = client
+            .with_options(CallOptions {
+                retry: Some(RetryPolicy {
+                    max_attempts: 1,
+                    ..RetryPolicy::default()
+                }),
+                ..CallOptions::default()
+            })
+            .expect("options");
         assert_eq!(once.retry_policy().max_attempts, 1);
         assert_eq!(
             client.retry_policy().max_attempts,
@@ -102,10 +106,12 @@ async fn a_view_has_its_own_retry_policy_and_timeouts() {
         client.me().await.expect("the client retries");
 
         // A view of a view keeps what it does not change.
-        let impatient = once.with_options(CallOptions {
-            total_timeout: Some(Duration::from_millis(300)),
-            ..CallOptions::default()
-        });
+        let impatient = once
+            .with_options(CallOptions {
+                total_timeout: Some(Duration::from_millis(300)),
+                ..CallOptions::default()
+            })
+            .expect("options");
         assert_eq!(impatient.retry_policy().max_attempts, 1);
         // (A short delay: the server holds this request until it ends, and the test's
         // server waits for it when it shuts down.)
@@ -122,6 +128,78 @@ async fn a_view_has_its_own_retry_policy_and_timeouts() {
             started.elapsed() < Duration::from_secs(2),
             "{:?}",
             started.elapsed()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_view_refuses_zero_limits_and_changes_apply_over_the_clients_policy() {
+    deadline(DEADLINE, async {
+        let env = Env::start();
+        let (client, _) = env.client(0, CONTACT_SCOPES).await;
+        env.clear_journal().await;
+        for (options, name) in [
+            (
+                CallOptions {
+                    request_timeout: Some(Duration::ZERO),
+                    ..CallOptions::default()
+                },
+                "requestTimeout",
+            ),
+            (
+                CallOptions {
+                    total_timeout: Some(Duration::ZERO),
+                    ..CallOptions::default()
+                },
+                "totalTimeout",
+            ),
+            (
+                CallOptions {
+                    retry: Some(RetryPolicy {
+                        max_attempts: 0,
+                        ..RetryPolicy::default()
+                    }),
+                    ..CallOptions::default()
+                },
+                "maxAttempts",
+            ),
+        ] {
+            match client.with_options(options) {
+                Err(Error::InvalidArgument { name: got, .. }) => assert_eq!(got, name),
+                other => panic!("{name}: expected InvalidArgument, got {other:?}"),
+            }
+        }
+
+        // Changes keep what they do not give; none given is no policy of the view's own.
+        let base = client.retry_policy().clone();
+        assert_eq!(RetryChanges::default().over(&base).expect("none"), None);
+        let changed = RetryChanges {
+            max_attempts: Some(2),
+            max_retry_after: Some(Duration::from_secs(1)),
+            ..RetryChanges::default()
+        }
+        .over(&base)
+        .expect("valid")
+        .expect("a policy");
+        assert_eq!(
+            changed,
+            RetryPolicy {
+                max_attempts: 2,
+                max_retry_after: Duration::from_secs(1),
+                ..base.clone()
+            }
+        );
+        let zero = RetryChanges {
+            max_attempts: Some(0),
+            ..RetryChanges::default()
+        };
+        assert!(
+            matches!(zero.over(&base), Err(Error::InvalidArgument { ref name, .. }) if name == "maxAttempts")
+        );
+        assert!(
+            env.journal("/v1/").await.is_empty(),
+            "nothing was sent for refused options"
         );
     })
     .await;

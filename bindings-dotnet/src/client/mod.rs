@@ -69,7 +69,7 @@ impl Client {
     /// sent.
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Arc<Client>> {
-        Client::with_token_queue(|store| Ok(options.builder().token_store(store).build()?))
+        Client::with_token_queue(|store| Ok(options.builder()?.token_store(store).build()?))
     }
 
     /// A client for another user: this client's connection pool and options, its own
@@ -89,7 +89,7 @@ impl Client {
     /// timeout, zero attempts); no request is sent. `Closed` if this client is.
     pub fn with_options(&self, options: CallOptions) -> Result<Arc<Client>> {
         let core = self.core()?;
-        let view = core.with_options(options.to_core(&core)?);
+        let view = core.with_options(options.to_core(&core)?)?;
         let (token_tx, token_rx) = token_changes::channel();
         Ok(Arc::new(Client {
             base_url: self.base_url.clone(),
