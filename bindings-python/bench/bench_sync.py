@@ -12,7 +12,9 @@ The mock server is another process (started by bench.sh), reset here to 1 user �
 contacts. Every variant makes the same requests: GET /v1/me/contacts/delta?$top=1000,
 then each @odata.nextLink until the page with @odata.deltaLink; every change is touched
 the same way (removed? id, ETag, display name: what a sync job stores). Variants run
-interleaved after a warm-up each; the table shows medians.
+interleaved after a warm-up each; the table shows medians, the spread (min–max) and the
+CPU time of this (client) process per run (``resource.getrusage``: user + system, all
+threads, the binding's Rust runtime included; the mock's CPU is not in it).
 
 `rss` streams the whole round through ``contacts.delta()`` keeping nothing and prints
 this process's peak RSS (VmHWM) before, after 100,000 contacts and at the end.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import statistics
 import time
 import urllib.request
@@ -61,6 +64,12 @@ def peak_rss_mib() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process so far, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def binding(client: Client) -> int:
@@ -119,27 +128,40 @@ def compare(args: argparse.Namespace) -> None:
         "plain Python: httpx + json.loads, follow @odata.nextLink": lambda: plain(http, args.url),
     }
     times: Dict[str, List[float]] = {k: [] for k in variants}
+    cpu: Dict[str, List[float]] = {k: [] for k in variants}
     for run in range(args.runs + 1):  # run 0: warm-up
         for name, fn in variants.items():
+            c0 = cpu_seconds()
             t0 = time.perf_counter()
             n = fn()
             elapsed = time.perf_counter() - t0
+            used = cpu_seconds() - c0
             assert n == args.contacts, f"{name}: {n} contacts"
             if run:
                 times[name].append(elapsed)
+                cpu[name].append(used)
             print(f"{'warm-up' if run == 0 else 'run'} {name}: {elapsed:.2f} s", flush=True)
-    plain_s = statistics.median(times["plain Python: httpx + json.loads, follow @odata.nextLink"])
+    baseline = "plain Python: httpx + json.loads, follow @odata.nextLink"
+    plain_s, plain_cpu = statistics.median(times[baseline]), statistics.median(cpu[baseline])
     core = args.core_seconds
     print(f"\n1 user × {args.contacts:,} contacts, pages of {PAGE}, median of {args.runs} runs\n")
-    print("| variant | median s | contacts/s | speed-up vs plain Python | time vs Rust core |")
-    print("|---|---:|---:|---:|---:|")
-    rows = list(times.items())
+    print(
+        "| variant | median s | spread s (min–max) | contacts/s | speed-up vs plain Python"
+        " | time vs Rust core | client CPU s | CPU vs plain Python |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = [(k, ts, cpu[k]) for k, ts in times.items()]
     if core:
-        rows.append(("Rust core: `Client::contacts_delta` (core/examples/bench_sync.rs)", [core]))
-    for name, ts in rows:
+        rows.append(("Rust core: `Client::contacts_delta` (core/examples/bench_sync.rs)", [core], []))
+    for name, ts, cs in rows:
         m = statistics.median(ts)
         vs_core = f"{m / core:.2f}×" if core else "n/a"
-        print(f"| {name} | {m:.3f} | {args.contacts / m:,.0f} | {plain_s / m:.2f}× | {vs_core} |")
+        c = statistics.median(cs) if cs else None
+        cpu_cols = f"{c:.2f} | {plain_cpu / c:.2f}× less" if c else "(own process) | n/a"
+        print(
+            f"| {name} | {m:.3f} | {min(ts):.2f}–{max(ts):.2f} | {args.contacts / m:,.0f}"
+            f" | {plain_s / m:.2f}× | {vs_core} | {cpu_cols} |"
+        )
     http.close()
     client.close()
     aclient.close()
