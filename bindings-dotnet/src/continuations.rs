@@ -10,9 +10,15 @@
 //! starts itself takes them with [`uniffi_dotnet_next_continuations`] and completes the
 //! awaiting tasks. No Rust thread enters managed code.
 //!
+//! A poll whose callback comes at once, on the polling thread (the future was ready, or woke
+//! itself), skips the queue: C# brackets each poll with [`uniffi_dotnet_poll_begin`] and
+//! [`uniffi_dotnet_poll_end`], and the result kept in between completes the call on the
+//! caller's thread.
+//!
 //! The queue holds at most one entry per pending poll (uniffi calls a continuation once per
 //! poll), so it is bounded by the number of calls in flight.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -36,11 +42,47 @@ fn queue() -> MutexGuard<'static, VecDeque<Continuation>> {
     QUEUE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The continuation callback (uniffi's `RustFutureContinuationCallback`): queues and wakes the
+thread_local! {
+    /// The poll this thread is making (between [`uniffi_dotnet_poll_begin`] and
+    /// [`uniffi_dotnet_poll_end`]): its `data`, and its result once the callback gave it.
+    static INLINE: Cell<Option<(u64, Option<i8>)>> = const { Cell::new(None) };
+}
+
+/// The continuation callback (uniffi's `RustFutureContinuationCallback`). Called during the
+/// poll on the polling thread itself (the future was ready at once, or woke itself), it
+/// keeps the result for [`uniffi_dotnet_poll_end`]; otherwise it queues it and wakes the
 /// managed thread that waits in [`uniffi_dotnet_next_continuations`].
 extern "C" fn continue_later(data: u64, poll_result: i8) {
+    let inline = INLINE.with(|slot| match slot.get() {
+        Some((polled, None)) if polled == data => {
+            slot.set(Some((polled, Some(poll_result))));
+            true
+        }
+        _ => false,
+    });
+    if inline {
+        return;
+    }
     queue().push_back(Continuation { data, poll_result });
     QUEUED.notify_one();
+}
+
+/// Marks the start of a poll with this `data` on the calling thread (see
+/// [`uniffi_dotnet_poll_end`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn uniffi_dotnet_poll_begin(data: u64) {
+    INLINE.with(|slot| slot.set(Some((data, None))));
+}
+
+/// Ends the poll begun on this thread: the poll result when the callback came during the
+/// poll (the caller completes the call at once, without a thread switch), else -1 (the
+/// result will come through [`uniffi_dotnet_next_continuations`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn uniffi_dotnet_poll_end() -> i8 {
+    match INLINE.with(Cell::take) {
+        Some((_, Some(result))) => result,
+        _ => -1,
+    }
 }
 
 /// The callback to pass to every `rust_future_poll_*`.
@@ -114,6 +156,36 @@ mod tests {
             unsafe { uniffi_dotnet_next_continuations(std::ptr::null_mut(), 4, 10_000) },
             0
         );
+        // A callback during a poll on this thread is kept for poll_end, not queued; one
+        // from another thread, or for another poll, is queued.
+        uniffi_dotnet_poll_begin(7);
+        callback(7, 1);
+        assert_eq!(uniffi_dotnet_poll_end(), 1);
+        assert_eq!(uniffi_dotnet_poll_end(), -1, "taken once");
+        uniffi_dotnet_poll_begin(8);
+        std::thread::spawn(move || callback(8, 0))
+            .join()
+            .expect("another thread");
+        callback(9, 0);
+        assert_eq!(
+            uniffi_dotnet_poll_end(),
+            -1,
+            "not called on this thread for 8"
+        );
+        let mut two = [Continuation {
+            data: 0,
+            poll_result: -1,
+        }; 2];
+        // SAFETY: two writable slots.
+        let n = unsafe { uniffi_dotnet_next_continuations(two.as_mut_ptr(), 2, 10_000) };
+        let mut queued: Vec<u64> = two[..n as usize].iter().map(|c| c.data).collect();
+        if queued.len() < 2 {
+            // SAFETY: one writable slot.
+            let m = unsafe { uniffi_dotnet_next_continuations(two.as_mut_ptr(), 1, 10_000) };
+            queued.extend(two[..m as usize].iter().map(|c| c.data));
+        }
+        assert_eq!(queued, vec![8, 9]);
+
         // Nothing queued: 0 once the timeout has passed.
         let mut one = [Continuation {
             data: 0,

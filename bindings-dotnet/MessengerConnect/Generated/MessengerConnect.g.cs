@@ -349,6 +349,12 @@ namespace MessengerConnect
         [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         private static extern uint uniffi_dotnet_next_continuations([Out] UniffiContinuation[] buffer, uint capacity, uint timeoutMs);
 
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void uniffi_dotnet_poll_begin(ulong data);
+
+        [DllImport(UniffiNative.Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern sbyte uniffi_dotnet_poll_end();
+
         /// <summary>The native callback to pass to every <c>rust_future_poll</c>.</summary>
         public static readonly IntPtr Callback = Start();
 
@@ -385,12 +391,24 @@ namespace MessengerConnect
     /// </summary>
     internal static class UniffiAsync
     {
+        private static readonly Task<sbyte> Ready = Task.FromResult((sbyte)0);
+        private static readonly Task<sbyte> PollAgain = Task.FromResult((sbyte)1);
+
+        /// <summary>
+        /// One poll. When the callback comes during the poll, on this thread (the future was
+        /// ready at once), the result is returned as a completed task: no thread switch.
+        /// </summary>
         private static Task<sbyte> PollOnce<F>(ulong future, UniffiFutureFns<F> fns)
         {
             var tcs = new TaskCompletionSource<sbyte>(TaskCreationOptions.RunContinuationsAsynchronously);
             GCHandle handle = GCHandle.Alloc(tcs);
-            fns.Poll(future, UniffiContinuations.Callback, (ulong)GCHandle.ToIntPtr(handle).ToInt64());
-            return tcs.Task;
+            ulong data = (ulong)GCHandle.ToIntPtr(handle).ToInt64();
+            UniffiContinuations.uniffi_dotnet_poll_begin(data);
+            fns.Poll(future, UniffiContinuations.Callback, data);
+            sbyte inline = UniffiContinuations.uniffi_dotnet_poll_end();
+            if (inline < 0) return tcs.Task;
+            handle.Free();
+            return inline == 0 ? Ready : PollAgain;
         }
 
         /// <summary>Awaits the future, lifts its value, frees it; cancellation calls rust_future_cancel.</summary>
